@@ -297,9 +297,8 @@ final class GgufParser {
     private void checkCount(long at, long count, long minBytes, String what) {
         long remaining = size - pos;
         if (count < 0 || count > remaining / minBytes) {
-            throw fail(at, what + " " + Long.toUnsignedString(count) + " needs at least "
-                    + (count < 0 ? "more than 2^63" : Long.toString(count * minBytes))
-                    + " bytes, but only " + remaining + " remain");
+            throw fail(at, what + " " + Long.toUnsignedString(count) + " (at least " + minBytes
+                    + " bytes each) exceeds the " + remaining + " bytes that remain");
         }
     }
 
