@@ -40,12 +40,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         Map<String, Integer> vocab = vocabulary(tokens);
         this.byteIds = new int[256];
         for (int b = 0; b < 256; b++) {
-            Integer id = vocab.get(String.valueOf(ByteLevel.charOf(b)));
-            if (id == null) {
-                throw new TokenizerException("byte-level vocabulary lacks the token for byte 0x"
-                        + Integer.toHexString(b) + " ('" + ByteLevel.charOf(b) + "')");
-            }
-            byteIds[b] = id;
+            // -1 when the vocabulary lacks the byte (SmolLM2 lacks 21): HF then drops it silently.
+            byteIds[b] = vocab.getOrDefault(String.valueOf(ByteLevel.charOf(b)), -1);
         }
         this.bpe = new BytePairEncoder(mergeTable(config.merges(), vocab), byteIds);
         this.added = new AddedTokens(addedTokens(tokens, config.tokenTypes(), vocab));
@@ -137,7 +133,10 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
     private void encodePiece(String text, int start, int end, IntList out) {
         if (end - start == 1 && text.charAt(start) < 0x80) {
-            out.add(byteIds[text.charAt(start)]);
+            int id = byteIds[text.charAt(start)];
+            if (id >= 0) {
+                out.add(id);
+            }
             return;
         }
         String piece = text.substring(start, end);

@@ -10,20 +10,27 @@ final class BytePairEncoder {
     private final MergeTable merges;
     private final int[] byteIds;
 
-    /** {@code byteIds[b]}: the token of the single byte b. */
+    /**
+     * {@code byteIds[b]}: the token of the single byte b, or -1 when the vocabulary has none; such
+     * bytes are dropped before merging (HF BPE without an unknown token does that), so their
+     * neighbours become adjacent.
+     */
     BytePairEncoder(MergeTable merges, int[] byteIds) {
         this.merges = merges;
         this.byteIds = byteIds;
     }
 
     int[] encode(byte[] bytes) {
-        int n = bytes.length;
-        int[] ids = new int[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = byteIds[bytes[i] & 0xFF];
+        int[] ids = new int[bytes.length];
+        int n = 0;
+        for (byte b : bytes) {
+            int id = byteIds[b & 0xFF];
+            if (id >= 0) {
+                ids[n++] = id;
+            }
         }
         if (n < 2) {
-            return ids;
+            return n == ids.length ? ids : java.util.Arrays.copyOf(ids, n);
         }
         int[] next = new int[n];
         int[] prev = new int[n];
@@ -75,7 +82,7 @@ final class BytePairEncoder {
             }
         }
         int[] out = new int[alive];
-        for (int i = 0, k = 0; i >= 0; i = next[i]) {
+        for (int i = 0, k = 0; k < alive; i = next[i]) {
             out[k++] = ids[i];
         }
         return out;
