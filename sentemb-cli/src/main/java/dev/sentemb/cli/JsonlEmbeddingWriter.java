@@ -33,7 +33,11 @@ final class JsonlEmbeddingWriter implements EmbeddingWriter {
         gen.writeStartObject();
         gen.writeStringField("text", text);
         gen.writeFieldName("embedding");
-        gen.writeArray(embedding, 0, embedding.length);
+        gen.writeStartArray();
+        for (float f : embedding) {
+            gen.writeNumber(f); // Jackson has no float[] writeArray; writeNumber(float) keeps float's shortest form
+        }
+        gen.writeEndArray();
         gen.writeEndObject();
         gen.flush();
         out.write('\n');
