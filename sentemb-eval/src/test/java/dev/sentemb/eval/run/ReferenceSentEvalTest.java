@@ -23,15 +23,9 @@ import org.junit.jupiter.api.Test;
  * ("all" / test) Spearman and Pearson, and on every sub-set's Pearson.
  */
 class ReferenceSentEvalTest {
-    static Path data() {
-        String env = System.getenv("SENTEMB_DATA");
-        Path p = env != null ? Path.of(env) : Path.of(System.getProperty("user.dir")).resolve("../../shared/data/senteval").normalize();
-        return p;
-    }
-
     @Test
     void stsMatchesReferenceSentEval() throws Exception {
-        Path data = data();
+        Path data = ReferenceData.dir();
         Assumptions.assumeTrue(Files.isDirectory(data.resolve("STS")), "SentEval data at " + data);
         JsonNode ref;
         try (InputStream in = getClass().getResourceAsStream("/oracle/senteval_hash48_sts.json")) {
