@@ -1,23 +1,27 @@
 package dev.sentemb.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sentemb.embed.EmbedResult;
 import dev.sentemb.embed.Encoder;
 import dev.sentemb.embed.KnownModel;
 import dev.sentemb.embed.ModelRegistry;
+import dev.sentemb.embed.ModelStore;
 import dev.sentemb.embed.Pooling;
+import dev.sentemb.eval.DataFormatException;
 import dev.sentemb.eval.TaskNames;
-import dev.sentemb.eval.sts.StsData;
-import dev.sentemb.eval.sts.StsEvaluator;
-import dev.sentemb.eval.sts.StsResult;
+import dev.sentemb.eval.report.EvalReport;
+import dev.sentemb.eval.report.HtmlReport;
+import dev.sentemb.eval.report.Markdown;
+import dev.sentemb.eval.run.EmbeddingCache;
+import dev.sentemb.eval.run.EmbeddingFile;
+import dev.sentemb.eval.run.EvalRun;
 import dev.sentemb.eval.sts.StsTable;
-import dev.sentemb.eval.sts.StsTask;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +32,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", sortOptions = false,
-        description = "Score a model on SentEval's STS tasks exactly as the reference does (Spearman ×100 of cosine vs gold).")
+        description = {"Score a model, or precomputed embeddings, on SentEval's tasks exactly as the reference does: "
+                + "STS (Spearman ×100 of cosine vs gold) and transfer tasks (logistic regression accuracy).",
+                "Each distinct sentence is embedded once; finished embeddings are cached so an interrupted run resumes."})
 final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -37,8 +43,13 @@ final class EvalCommand implements Callable<Integer> {
     String pooling;
 
     @Option(names = "--tasks", defaultValue = "sts", paramLabel = "LIST",
-            description = "sts (STS12-16, STSBenchmark, SICKRelatedness), stsb-dev, or SentEval task names, comma-separated. Default: ${DEFAULT-VALUE}.")
+            description = "sts, transfer, full, stsb-dev, or SentEval task names (STS12…STS16, STSBenchmark, SICKRelatedness, "
+                    + "STSBenchmark-dev, MR, CR, SUBJ, MPQA, SST2, TREC, MRPC), comma-separated. Default: ${DEFAULT-VALUE}.")
     String tasks;
+
+    @Option(names = "--embeddings", paramLabel = "FILE.jsonl",
+            description = "Score these precomputed embeddings (the embed JSONL format, keyed by text) instead of a model.")
+    Path embeddings;
 
     @Option(names = "--data", paramLabel = "DIR", description = "SentEval's data/downstream folder. Default: $SENTEMB_DATA, else ../shared/data/senteval beside the repository.")
     Path data;
@@ -46,79 +57,128 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Write the results as JSON.")
     Path output;
 
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Write a self-contained HTML report with charts.")
+    Path report;
+
+    @Option(names = "--markdown", paramLabel = "FILE.md", description = "Write the tables as Markdown.")
+    Path markdown;
+
+    @Option(names = "--kfold", defaultValue = "10", paramLabel = "K", description = "Folds of the transfer tasks' searches (the reference: 10). Default: ${DEFAULT-VALUE}.")
+    int kfold;
+
+    @Option(names = "--no-cache", description = "Neither read nor write the resume cache of finished embeddings.")
+    boolean noCache;
+
     @Override
     public Integer call() throws Exception {
         List<String> names = TaskNames.expand(tasks);
-        Path dir = dataDir();
-        List<StsTask> loaded = new ArrayList<>();
-        for (String n : names) {
-            loaded.add(StsData.load(dir, n));
-        }
+        Path dir = DataDir.resolve(data);
+        EvalRun run = EvalRun.load(dir, names); // every data file is checked before any embedding
         long t0 = System.nanoTime();
-        List<StsResult> results;
-        String modelFile;
-        try (Encoder enc = model.encoder().pooling(Pooling.parse(pooling)).build()) {
-            results = new StsEvaluator(sentences -> embedAll(enc, sentences)).evaluate(loaded);
-            modelFile = enc.file().path().toString();
+        EvalRun.Outcome out;
+        String modelName, modelFile, sha = null, template, pool;
+        Long bytes = null;
+        if (embeddings != null) {
+            Map<String, float[]> table = EmbeddingFile.read(embeddings);
+            out = run.run((task, sentences) -> lookup(table, sentences), kfold);
+            modelName = embeddings.getFileName().toString();
+            modelFile = embeddings.toString();
+            template = "(precomputed)";
+            pool = null;
+        } else {
+            try (Encoder enc = model.encoder().pooling(Pooling.parse(pooling)).build()) {
+                modelName = model.model;
+                modelFile = enc.file().path().toString();
+                bytes = Files.size(enc.file().path());
+                sha = ModelRegistry.find(model.model).map(KnownModel::sha256).orElse(null);
+                template = model.templateSpec();
+                pool = pooling;
+                EmbeddingCache cache = noCache ? null : new EmbeddingCache(cacheFile(modelFile, enc.prompt("*sent_0*"), pooling));
+                Map<String, float[]> done = cache == null ? new HashMap<>() : cache.load();
+                if (!done.isEmpty()) {
+                    System.err.printf("sentemb: resuming with %d cached embeddings from %s%n", done.size(), cache.file());
+                }
+                out = run.run((task, sentences) -> embedTask(enc, cache, done, task, sentences), kfold);
+            }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        System.out.print(StsTable.markdown(model.model + " " + model.template, results));
-        System.out.printf("(%d pairs in %d tasks, %.1f s)%n", results.stream().mapToInt(StsResult::pairs).sum(), results.size(), wall);
-        if (output != null) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("model", model.model);
-            json.put("model_file", modelFile);
-            json.put("model_sha256", ModelRegistry.find(model.model).map(KnownModel::sha256).orElse(null));
-            json.put("template", model.template);
-            json.put("pooling", pooling);
-            json.put("data", dir.toString());
-            json.put("date", Instant.now().toString());
-            json.put("wall_seconds", wall);
-            json.put("java", System.getProperty("java.version"));
-            Map<String, Object> byTask = new LinkedHashMap<>();
-            for (StsResult r : results) {
-                byTask.put(r.task(), r);
-            }
-            json.put("tasks", byTask);
-            StsTable.average(results).ifPresent(a -> json.put("sts_avg", a));
-            Path tmp = OutputFiles.temporaryFor(output);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), json);
-            OutputFiles.moveIntoPlace(tmp, output);
-        }
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("sentemb", Main.class.getAnnotation(picocli.CommandLine.Command.class).version()[0]);
+        versions.put("java", System.getProperty("java.version"));
+        versions.put("senteval_protocol", "kongds/scaling_sentemb SentEval, test mode (kfold 10)");
+        EvalReport rep = new EvalReport(modelName, modelFile, sha, bytes, template, pool, versions, Instant.now().toString(), dir.toString(), wall,
+                out.sentences(), out.sts(), out.sts().isEmpty() ? null : StsTable.average(out.sts()).stream().boxed().findFirst().orElse(null),
+                out.transfer(), out.transfer().isEmpty() ? null : Markdown.transferAverage(out.transfer()), out.stsbScatter());
+        String md = Markdown.tables(List.of(rep));
+        System.out.print(md);
+        System.out.printf("(%d distinct sentences, %d tasks, %.1f s)%n", out.sentences(), names.size(), wall);
+        write(output, rep.toJson());
+        write(markdown, md);
+        write(report, HtmlReport.render("sentemb eval: " + modelName, List.of(rep)));
         return ExitCodes.OK;
     }
 
-    private Path dataDir() {
-        if (data != null) {
-            return data;
+    static void write(Path target, String text) throws java.io.IOException {
+        if (target == null) {
+            return;
         }
-        String env = System.getenv("SENTEMB_DATA");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        String root = System.getProperty("sentemb.root");
-        Path base = root != null ? Path.of(root) : Path.of("").toAbsolutePath();
-        Path p = base.resolveSibling("shared").resolve("data").resolve("senteval");
-        if (!Files.isDirectory(p)) {
-            throw new IllegalArgumentException("no SentEval data at " + p + "; pass --data DIR or set SENTEMB_DATA");
-        }
-        return p;
+        Path tmp = OutputFiles.temporaryFor(target);
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        OutputFiles.moveIntoPlace(tmp, target);
     }
 
-    private static Map<String, float[]> embedAll(Encoder enc, List<String> sentences) {
-        Map<String, float[]> out = new HashMap<>(sentences.size() * 2);
-        try (ProgressBar bar = Progress.bar("embed", sentences.size(), "sentences")) {
-            int chunk = 1024;
-            for (int at = 0; at < sentences.size(); at += chunk) {
-                List<String> part = sentences.subList(at, Math.min(sentences.size(), at + chunk));
-                long base = at;
+    private static Map<String, float[]> lookup(Map<String, float[]> table, List<String> sentences) {
+        Map<String, float[]> out = new HashMap<>();
+        for (String s : sentences) {
+            float[] v = table.get(s);
+            if (v == null) {
+                throw new DataFormatException(Path.of("--embeddings"), 0, "no embedding for the SentEval sentence '" + s + "'");
+            }
+            out.put(s, v);
+        }
+        return out;
+    }
+
+    /** One cache file per model file, prompt and pooling, under $SENTEMB_HOME/eval-cache. */
+    private static Path cacheFile(String modelFile, String prompt, String pooling) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        md.update((Path.of(modelFile).toAbsolutePath() + "\n" + Files.size(Path.of(modelFile)) + "\n" + prompt + "\n" + pooling).getBytes(StandardCharsets.UTF_8));
+        String key = HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        return ModelStore.standard().home().resolve("eval-cache").resolve(Path.of(modelFile).getFileName() + "-" + key + ".jsonl");
+    }
+
+    /** Embeds a task's new sentences in chunks, each chunk appended to the cache as soon as it is done. */
+    private static Map<String, float[]> embedTask(Encoder enc, EmbeddingCache cache, Map<String, float[]> done, String task, List<String> sentences) {
+        Map<String, float[]> out = new HashMap<>();
+        List<String> todo = new java.util.ArrayList<>();
+        for (String s : sentences) {
+            float[] v = done.get(s);
+            if (v != null) {
+                out.put(s, v);
+            } else {
+                todo.add(s);
+            }
+        }
+        try (ProgressBar bar = Progress.bar(task, sentences.size(), "sentences")) {
+            if (bar != null) {
+                bar.stepTo(out.size());
+            }
+            int chunk = 256;
+            for (int at = 0; at < todo.size(); at += chunk) {
+                List<String> part = todo.subList(at, Math.min(todo.size(), at + chunk));
+                long base = out.size();
                 List<EmbedResult> rs = enc.embedEach(part, bar == null ? null : d -> bar.stepTo(base + d));
+                Map<String, float[]> fresh = new LinkedHashMap<>();
                 for (int i = 0; i < part.size(); i++) {
                     if (!rs.get(i).isOk()) {
                         throw new IllegalStateException("cannot embed '" + part.get(i) + "': " + rs.get(i).error());
                     }
-                    out.put(part.get(i), rs.get(i).vector());
+                    fresh.put(part.get(i), rs.get(i).vector());
                 }
+                if (cache != null) {
+                    cache.append(fresh);
+                }
+                out.putAll(fresh);
             }
         }
         return out;

@@ -15,7 +15,7 @@ final class ModelOptions {
 
     @Option(names = "--template", defaultValue = "eol", paramLabel = "TEMPLATE",
             description = "eol (This sentence : \"[X]\" means in one word:\"), icl:<name> (a reference demonstration, e.g. "
-                    + "icl:smoking, icl:opt-1.3b), or a template in the reference's underscore form with *sent_0*. Default: ${DEFAULT-VALUE}.")
+                    + "icl:smoking, icl:opt-1.3b, icl:best: the winner of search-demos for this model), or a template in the reference's underscore form with *sent_0*. Default: ${DEFAULT-VALUE}.")
     String template;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads. Default: all cores.")
@@ -26,8 +26,18 @@ final class ModelOptions {
         return ModelStore.standard().resolve(model, Progress.forFetch(model));
     }
 
+    /** The template as given, with {@code icl:best} replaced by the stored winner of search-demos for this model. */
+    String templateSpec() {
+        if (!"icl:best".equals(template)) {
+            return template;
+        }
+        return dev.sentemb.eval.search.DemoStore.best(ModelStore.standard().home(), model).orElseThrow(() -> new IllegalArgumentException(
+                "no stored demonstration for " + model + " (" + dev.sentemb.eval.search.DemoStore.fileFor(ModelStore.standard().home(), model)
+                        + "); run: sentemb search-demos --model " + model));
+    }
+
     Encoder.Builder encoder() {
-        Encoder.Builder b = Encoder.builder(model).template(template).fetchProgress(Progress.forFetch(model));
+        Encoder.Builder b = Encoder.builder(model).template(templateSpec()).fetchProgress(Progress.forFetch(model));
         if (threads != null) {
             b.threads(threads);
         }

@@ -50,4 +50,45 @@ public final class SentEvalText {
         }
         return s.substring(a, b);
     }
+
+    /** Python's {@code str.splitlines()}: the line breaks it knows, no trailing empty line. */
+    public static List<String> splitlines(String s) {
+        List<String> out = new ArrayList<>();
+        int start = 0, i = 0, n = s.length();
+        while (i < n) {
+            char c = s.charAt(i);
+            boolean br = c == '\n' || c == '\r' || c == 0x0b || c == 0x0c || (c >= 0x1c && c <= 0x1e) || c == 0x85 || c == 0x2028 || c == 0x2029;
+            if (br) {
+                out.add(s.substring(start, i));
+                i += (c == '\r' && i + 1 < n && s.charAt(i + 1) == '\n') ? 2 : 1;
+                start = i;
+            } else {
+                i++;
+            }
+        }
+        if (start < n) {
+            out.add(s.substring(start));
+        }
+        return out;
+    }
+
+    /** The lines Python yields iterating a text file opened with universal newlines ({@code \n}, {@code \r\n}, {@code \r}). */
+    public static List<String> fileLines(String s) {
+        List<String> out = new ArrayList<>();
+        int start = 0, i = 0, n = s.length();
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r') {
+                out.add(s.substring(start, i));
+                i += (c == '\r' && i + 1 < n && s.charAt(i + 1) == '\n') ? 2 : 1;
+                start = i;
+            } else {
+                i++;
+            }
+        }
+        if (start < n) {
+            out.add(s.substring(start));
+        }
+        return out;
+    }
 }

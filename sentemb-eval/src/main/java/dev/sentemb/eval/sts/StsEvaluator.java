@@ -44,7 +44,7 @@ public final class StsEvaluator {
         return out;
     }
 
-    static StsResult score(StsTask t, Map<String, float[]> vectors) {
+    public static StsResult score(StsTask t, Map<String, float[]> vectors) {
         Map<String, StsResult.Scores> subs = new LinkedHashMap<>();
         int n = t.pairCount();
         double[] allSys = new double[n];
