@@ -4,5 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
+# The HTML report test renders the report in headless Chromium (Debian package); install it once.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "sentemb: installing chromium for the report test"
+  (apt-get update -q && apt-get install -y -q chromium) >/dev/null
+fi
 echo "sentemb: JDK $(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.version =/ {print $2; exit}') at $JAVA_HOME"
 exec mvn -B -ntp install "$@"

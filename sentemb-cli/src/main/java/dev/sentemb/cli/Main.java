@@ -1,10 +1,39 @@
 package dev.sentemb.cli;
 
+import dev.sentemb.SentembException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
 /** Entry point of bin/sentemb. */
-public final class Main {
-    private Main() {}
+@Command(name = "sentemb", mixinStandardHelpOptions = true, version = "sentemb 0.1.0",
+        description = "PromptEOL sentence embeddings from decoder-only LLMs (Jiang et al., 2024), in Java.",
+        subcommands = {EmbedCommand.class, TokenizeCommand.class, InfoCommand.class, EvalCommand.class, SearchDemosCommand.class, ReportCommand.class, DemoCommand.class,
+                FetchCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:success: every input line was processed",
+            "1:failure: model, input or output error, or a bad line with --strict (no output file is written)",
+            "2:usage error: unknown option or missing argument",
+            "3:finished, but some lines were skipped (each reported on stderr with its line number)"})
+public final class Main implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
 
     public static void main(String[] args) {
-        System.out.println("sentemb: commands are being built");
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof SentembException || e instanceof java.io.IOException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("sentemb: " + e.getMessage());
+                return ExitCodes.FAILED;
+            }
+            throw e;
+        });
+        return cl.execute(args);
     }
 }

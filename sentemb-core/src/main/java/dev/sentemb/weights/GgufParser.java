@@ -275,7 +275,7 @@ final class GgufParser {
             case STRING -> {
                 String[] a = new String[len];
                 for (int i = 0; i < len; i++) {
-                    a[i] = string("string " + i + " of '" + key + "'");
+                    a[i] = string(null, key, i);
                 }
                 yield a;
             }
@@ -337,14 +337,26 @@ final class GgufParser {
     }
 
     private String string(String what) {
+        return string(what, null, 0);
+    }
+
+    /**
+     * Reads a string. Names it {@code what}, or when that is null string {@code index} of array
+     * {@code key} (built only for a message, since vocabularies hold 150k strings).
+     */
+    private String string(String what, String key, int index) {
         long at = pos;
-        long n = u64("length of " + what);
+        if (8 > size - pos) {
+            throw fail(pos, "file ends while reading the length of " + stringName(what, key, index));
+        }
+        long n = seg.get(LE_LONG, pos);
+        pos += 8;
         if (n < 0 || n > size - pos) {
-            throw fail(at, "length of " + what + " is " + Long.toUnsignedString(n) + " bytes, but only "
-                    + (size - pos) + " remain");
+            throw fail(at, "length of " + stringName(what, key, index) + " is " + Long.toUnsignedString(n)
+                    + " bytes, but only " + (size - pos) + " remain");
         }
         if (n > MAX_JAVA_ARRAY) {
-            throw fail(at, "length of " + what + " is " + n + " bytes, longer than a Java string can be");
+            throw fail(at, "length of " + stringName(what, key, index) + " is " + n + " bytes, longer than a Java string can be");
         }
         int len = (int) n;
         if (len == 0) {
@@ -356,6 +368,10 @@ final class GgufParser {
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, scratch, 0, len);
         pos += len;
         return new String(scratch, 0, len, StandardCharsets.UTF_8);
+    }
+
+    private static String stringName(String what, String key, int index) {
+        return what != null ? what : "string " + index + " of '" + key + "'";
     }
 
     private GgufFormatException fail(long at, String problem) {

@@ -15,7 +15,7 @@ import static dev.sentemb.weights.GgufParser.LE_SHORT;
  * Q5_0 {@code d:f16, qh:u32, qs[16]}; Q5_1 {@code d:f16, m:f16, qh:u32, qs[16]};
  * Q8_0 {@code d:f16, qs:i8[32]}. In the nibble types element {@code j} is the low nibble of
  * {@code qs[j]} and element {@code j+16} its high nibble; bit {@code j} of {@code qh} is the fifth
- * bit of element {@code j}.
+ * bit of element {@code j} (consumed by shifting {@code qh} right once per {@code j}).
  */
 final class LegacyBlocks {
     static final int QK = 32;
@@ -64,16 +64,15 @@ final class LegacyBlocks {
         for (int b = 0; b < nBlocks; b++, off += 22, o += QK) {
             float d = half(src, off);
             int qh = src.get(LE_INT, off + 2);
-            for (int h = 0; h < 2; h++) {
-                long w = src.get(LE_LONG, off + 6 + 8 * h);
-                for (int k = 0; k < 8; k++) {
-                    int j = 8 * h + k;
-                    int q = (int) (w >>> (8 * k));
-                    int lo = (q & 0xF) | (((qh >>> j) & 1) << 4);
-                    int hi = ((q >>> 4) & 0xF) | (((qh >>> (j + 16)) & 1) << 4);
-                    dst[o + j] = d * (lo - 16);
-                    dst[o + j + 16] = d * (hi - 16);
-                }
+            long w0 = src.get(LE_LONG, off + 6);
+            long w1 = src.get(LE_LONG, off + 14);
+            for (int j = 0; j < 16; j++) {
+                int q = (int) ((j < 8 ? w0 : w1) >>> (8 * (j & 7)));
+                int lo = (q & 0xF) | ((qh << 4) & 0x10);
+                int hi = ((q >>> 4) & 0xF) | ((qh >>> 12) & 0x10);
+                qh >>>= 1;
+                dst[o + j] = d * (lo - 16);
+                dst[o + j + 16] = d * (hi - 16);
             }
         }
     }
@@ -84,16 +83,15 @@ final class LegacyBlocks {
             float d = half(src, off);
             float m = half(src, off + 2);
             int qh = src.get(LE_INT, off + 4);
-            for (int h = 0; h < 2; h++) {
-                long w = src.get(LE_LONG, off + 8 + 8 * h);
-                for (int k = 0; k < 8; k++) {
-                    int j = 8 * h + k;
-                    int q = (int) (w >>> (8 * k));
-                    int lo = (q & 0xF) | (((qh >>> j) & 1) << 4);
-                    int hi = ((q >>> 4) & 0xF) | (((qh >>> (j + 16)) & 1) << 4);
-                    dst[o + j] = d * lo + m;
-                    dst[o + j + 16] = d * hi + m;
-                }
+            long w0 = src.get(LE_LONG, off + 8);
+            long w1 = src.get(LE_LONG, off + 16);
+            for (int j = 0; j < 16; j++) {
+                int q = (int) ((j < 8 ? w0 : w1) >>> (8 * (j & 7)));
+                int lo = (q & 0xF) | ((qh << 4) & 0x10);
+                int hi = ((q >>> 4) & 0xF) | ((qh >>> 12) & 0x10);
+                qh >>>= 1;
+                dst[o + j] = d * lo + m;
+                dst[o + j + 16] = d * hi + m;
             }
         }
     }

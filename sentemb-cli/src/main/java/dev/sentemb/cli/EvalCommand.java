@@ -1,0 +1,186 @@
+package dev.sentemb.cli;
+
+import dev.sentemb.embed.EmbedResult;
+import dev.sentemb.embed.Encoder;
+import dev.sentemb.embed.KnownModel;
+import dev.sentemb.embed.ModelRegistry;
+import dev.sentemb.embed.ModelStore;
+import dev.sentemb.embed.Pooling;
+import dev.sentemb.eval.DataFormatException;
+import dev.sentemb.eval.TaskNames;
+import dev.sentemb.eval.report.EvalReport;
+import dev.sentemb.eval.report.HtmlReport;
+import dev.sentemb.eval.report.Markdown;
+import dev.sentemb.eval.run.EmbeddingCache;
+import dev.sentemb.eval.run.EmbeddingFile;
+import dev.sentemb.eval.run.EvalRun;
+import dev.sentemb.eval.sts.StsTable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "eval", sortOptions = false,
+        description = {"Score a model, or precomputed embeddings, on SentEval's tasks exactly as the reference does: "
+                + "STS (Spearman ×100 of cosine vs gold) and transfer tasks (logistic regression accuracy).",
+                "Each distinct sentence is embedded once; finished embeddings are cached so an interrupted run resumes."})
+final class EvalCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--pooling", defaultValue = "last", paramLabel = "last|mean", description = "Default: ${DEFAULT-VALUE}.")
+    String pooling;
+
+    @Option(names = "--tasks", defaultValue = "sts", paramLabel = "LIST",
+            description = "sts, transfer, full, stsb-dev, or SentEval task names (STS12…STS16, STSBenchmark, SICKRelatedness, "
+                    + "STSBenchmark-dev, MR, CR, SUBJ, MPQA, SST2, TREC, MRPC), comma-separated. Default: ${DEFAULT-VALUE}.")
+    String tasks;
+
+    @Option(names = "--embeddings", paramLabel = "FILE.jsonl",
+            description = "Score these precomputed embeddings (the embed JSONL format, keyed by text) instead of a model.")
+    Path embeddings;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "SentEval's data/downstream folder. Default: $SENTEMB_DATA, else ../shared/data/senteval beside the repository.")
+    Path data;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the results as JSON.")
+    Path output;
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Write a self-contained HTML report with charts.")
+    Path report;
+
+    @Option(names = "--markdown", paramLabel = "FILE.md", description = "Write the tables as Markdown.")
+    Path markdown;
+
+    @Option(names = "--kfold", defaultValue = "10", paramLabel = "K", description = "Folds of the transfer tasks' searches (the reference: 10). Default: ${DEFAULT-VALUE}.")
+    int kfold;
+
+    @Option(names = "--no-cache", description = "Neither read nor write the resume cache of finished embeddings.")
+    boolean noCache;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> names = TaskNames.expand(tasks);
+        Path dir = DataDir.resolve(data);
+        EvalRun run = EvalRun.load(dir, names); // every data file is checked before any embedding
+        long t0 = System.nanoTime();
+        EvalRun.Outcome out;
+        String modelName, modelFile, sha = null, template, pool;
+        Long bytes = null;
+        if (embeddings != null) {
+            Map<String, float[]> table = EmbeddingFile.read(embeddings);
+            out = run.run((task, sentences) -> lookup(table, sentences), kfold);
+            modelName = embeddings.getFileName().toString();
+            modelFile = embeddings.toString();
+            template = "(precomputed)";
+            pool = null;
+        } else {
+            try (Encoder enc = model.encoder().pooling(Pooling.parse(pooling)).build()) {
+                modelName = model.model;
+                modelFile = enc.file().path().toString();
+                bytes = Files.size(enc.file().path());
+                sha = ModelRegistry.find(model.model).map(KnownModel::sha256).orElse(null);
+                template = model.templateSpec();
+                pool = pooling;
+                EmbeddingCache cache = noCache ? null : new EmbeddingCache(cacheFile(modelFile, enc.prompt("*sent_0*"), pooling));
+                Map<String, float[]> done = cache == null ? new HashMap<>() : cache.load();
+                if (!done.isEmpty()) {
+                    System.err.printf("sentemb: resuming with %d cached embeddings from %s%n", done.size(), cache.file());
+                }
+                out = run.run((task, sentences) -> embedTask(enc, cache, done, task, sentences), kfold);
+            }
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("sentemb", Main.class.getAnnotation(picocli.CommandLine.Command.class).version()[0]);
+        versions.put("java", System.getProperty("java.version"));
+        versions.put("senteval_protocol", "kongds/scaling_sentemb SentEval, test mode (kfold 10)");
+        EvalReport rep = new EvalReport(modelName, modelFile, sha, bytes, template, pool, versions, Instant.now().toString(), dir.toString(), wall,
+                out.sentences(), out.sts(), out.sts().isEmpty() ? null : StsTable.average(out.sts()).stream().boxed().findFirst().orElse(null),
+                out.transfer(), out.transfer().isEmpty() ? null : Markdown.transferAverage(out.transfer()), out.stsbScatter());
+        String md = Markdown.tables(List.of(rep));
+        System.out.print(md);
+        System.out.printf("(%d distinct sentences, %d tasks, %.1f s)%n", out.sentences(), names.size(), wall);
+        write(output, rep.toJson());
+        write(markdown, md);
+        write(report, HtmlReport.render("sentemb eval: " + modelName, List.of(rep)));
+        return ExitCodes.OK;
+    }
+
+    static void write(Path target, String text) throws java.io.IOException {
+        if (target == null) {
+            return;
+        }
+        Path tmp = OutputFiles.temporaryFor(target);
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        OutputFiles.moveIntoPlace(tmp, target);
+    }
+
+    private static Map<String, float[]> lookup(Map<String, float[]> table, List<String> sentences) {
+        Map<String, float[]> out = new HashMap<>();
+        for (String s : sentences) {
+            float[] v = table.get(s);
+            if (v == null) {
+                throw new DataFormatException(Path.of("--embeddings"), 0, "no embedding for the SentEval sentence '" + s + "'");
+            }
+            out.put(s, v);
+        }
+        return out;
+    }
+
+    /** One cache file per model file, prompt and pooling, under $SENTEMB_HOME/eval-cache. */
+    private static Path cacheFile(String modelFile, String prompt, String pooling) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        md.update((Path.of(modelFile).toAbsolutePath() + "\n" + Files.size(Path.of(modelFile)) + "\n" + prompt + "\n" + pooling).getBytes(StandardCharsets.UTF_8));
+        String key = HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        return ModelStore.standard().home().resolve("eval-cache").resolve(Path.of(modelFile).getFileName() + "-" + key + ".jsonl");
+    }
+
+    /** Embeds a task's new sentences in chunks, each chunk appended to the cache as soon as it is done. */
+    private static Map<String, float[]> embedTask(Encoder enc, EmbeddingCache cache, Map<String, float[]> done, String task, List<String> sentences) {
+        Map<String, float[]> out = new HashMap<>();
+        List<String> todo = new java.util.ArrayList<>();
+        for (String s : sentences) {
+            float[] v = done.get(s);
+            if (v != null) {
+                out.put(s, v);
+            } else {
+                todo.add(s);
+            }
+        }
+        try (ProgressBar bar = Progress.bar(task, sentences.size(), "sentences")) {
+            if (bar != null) {
+                bar.stepTo(out.size());
+            }
+            int chunk = 256;
+            for (int at = 0; at < todo.size(); at += chunk) {
+                List<String> part = todo.subList(at, Math.min(todo.size(), at + chunk));
+                long base = out.size();
+                List<EmbedResult> rs = enc.embedEach(part, bar == null ? null : d -> bar.stepTo(base + d));
+                Map<String, float[]> fresh = new LinkedHashMap<>();
+                for (int i = 0; i < part.size(); i++) {
+                    if (!rs.get(i).isOk()) {
+                        throw new IllegalStateException("cannot embed '" + part.get(i) + "': " + rs.get(i).error());
+                    }
+                    fresh.put(part.get(i), rs.get(i).vector());
+                }
+                if (cache != null) {
+                    cache.append(fresh);
+                }
+                out.putAll(fresh);
+            }
+        }
+        return out;
+    }
+}

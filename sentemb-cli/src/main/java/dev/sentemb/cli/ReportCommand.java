@@ -1,0 +1,38 @@
+package dev.sentemb.cli;
+
+import dev.sentemb.eval.report.EvalReport;
+import dev.sentemb.eval.report.HtmlReport;
+import dev.sentemb.eval.report.Markdown;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "report", sortOptions = false,
+        description = "Compare results files of sentemb eval (e.g. the size ladder, plain and with a demonstration): Markdown tables and an HTML report with a scaling chart.")
+final class ReportCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "RESULTS.json")
+    List<Path> inputs;
+
+    @Option(names = "--output", paramLabel = "FILE.html", description = "Write the HTML report here.")
+    Path output;
+
+    @Option(names = "--markdown", paramLabel = "FILE.md", description = "Write the Markdown tables here.")
+    Path markdown;
+
+    @Override
+    public Integer call() throws Exception {
+        List<EvalReport> reports = new ArrayList<>();
+        for (Path p : inputs) {
+            reports.add(EvalReport.read(p));
+        }
+        String md = Markdown.tables(reports);
+        System.out.print(md);
+        EvalCommand.write(markdown, md);
+        EvalCommand.write(output, HtmlReport.render("sentemb: " + reports.size() + " results", reports));
+        return ExitCodes.OK;
+    }
+}

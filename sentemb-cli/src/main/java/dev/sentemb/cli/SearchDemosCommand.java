@@ -1,0 +1,209 @@
+package dev.sentemb.cli;
+
+import dev.sentemb.embed.EmbedResult;
+import dev.sentemb.embed.Encoder;
+import dev.sentemb.embed.ModelStore;
+import dev.sentemb.embed.Pooling;
+import dev.sentemb.embed.Similarity;
+import dev.sentemb.eval.Correlation;
+import dev.sentemb.eval.DataFormatException;
+import dev.sentemb.eval.search.DemoSearch;
+import dev.sentemb.eval.search.DemoStore;
+import dev.sentemb.eval.sts.StsData;
+import dev.sentemb.eval.sts.StsPair;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "search-demos", sortOptions = false,
+        description = {"Find the in-context demonstration with the best STS-B dev Spearman for a model (successive halving by default).",
+                "Every score is logged as it is found, so an interrupted search resumes; the winner is stored for --template icl:best."})
+final class SearchDemosCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, defaultValue = dev.sentemb.embed.ModelRegistry.DEFAULT_MODEL, paramLabel = "NAME|PATH")
+    String model;
+
+    @Option(names = "--candidates", paramLabel = "FILE", description = "One template a line. Default: ../shared/data/icl_examples.txt beside the repository.")
+    Path candidates;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N candidates.")
+    Integer limit;
+
+    @Option(names = "--budget", defaultValue = "50", paramLabel = "PAIRS",
+            description = "Dev pairs every candidate is first scored on; survivors get eta times more each round. Default: ${DEFAULT-VALUE}.")
+    int budget;
+
+    @Option(names = "--eta", defaultValue = "3", paramLabel = "N", description = "Keep the best 1/eta each round. Default: ${DEFAULT-VALUE}.")
+    int eta;
+
+    @Option(names = "--exhaustive", description = "Score every candidate on all of STS-B dev.")
+    boolean exhaustive;
+
+    @Option(names = "--pooling", defaultValue = "last", paramLabel = "last|mean")
+    String pooling;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "SentEval's data/downstream folder.")
+    Path data;
+
+    @Option(names = "--log", paramLabel = "FILE.tsv", description = "The resumable score log. Default: $SENTEMB_HOME/demos/<model>.search.tsv")
+    Path log;
+
+    @Option(names = "--output", paramLabel = "FILE.tsv", description = "Write the ranking (rank, spearman, pairs, template).")
+    Path output;
+
+    @Option(names = "--threads", paramLabel = "N")
+    Integer threads;
+
+    @Option(names = "--no-store", description = "Do not store the winner for --template icl:best.")
+    boolean noStore;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = DataDir.resolve(data);
+        List<StsPair> dev = StsData.load(dir, "STSBenchmark-dev").subsets().get(0).pairs();
+        List<String> cands = readCandidates();
+        Path home = ModelStore.standard().home();
+        Path logFile = log != null ? log : home.resolve("demos").resolve(DemoStore.fileFor(home, model).getFileName().toString().replace(".json", "")
+                + (exhaustive ? ".exhaustive.tsv" : ".search.tsv"));
+        Map<String, Double> known = readLog(logFile);
+        if (!known.isEmpty()) {
+            System.err.printf("sentemb: resuming with %d scores from %s%n", known.size(), logFile);
+        }
+        Files.createDirectories(logFile.toAbsolutePath().getParent());
+        long t0 = System.nanoTime();
+        int first = exhaustive ? dev.size() : budget;
+        List<DemoSearch.Round> rounds = DemoSearch.schedule(cands.size(), dev.size(), first, eta);
+        System.err.println("sentemb: rounds (candidates × pairs): " + rounds.stream().map(r -> r.candidates() + "×" + r.pairs()).toList());
+        List<DemoSearch.Ranked> ranking;
+        try (ProgressBar bar = Progress.bar("search", rounds.stream().mapToLong(r -> r.candidates()).sum(), "scores")) {
+            ranking = DemoSearch.run(cands, dev, first, eta, 1111, (t, pairs) -> {
+                double s = score(t, pairs);
+                if (bar != null) {
+                    bar.step();
+                }
+                return s;
+            }, (pairs, t) -> known.getOrDefault(pairs + "\t" + t, Double.NaN), r -> append(logFile, r));
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < ranking.size(); i++) {
+            DemoSearch.Ranked r = ranking.get(i);
+            sb.append(String.format(Locale.ROOT, "%d\t%.2f\t%d\t%s%n", i + 1, r.spearman(), r.pairs(), r.template()));
+        }
+        EvalCommand.write(output, sb.toString());
+        System.out.print(sb.toString().lines().limit(10).map(l -> l + "\n").reduce("", String::concat));
+        DemoSearch.Ranked best = ranking.get(0);
+        System.out.printf(Locale.ROOT, "best (STS-B dev Spearman %.2f on %d pairs, %.0f s):%n%s%n", best.spearman(), best.pairs(), wall, best.template());
+        if (!noStore) {
+            DemoStore.save(home, model, ranking, wall);
+            System.err.println("sentemb: stored as --template icl:best for " + model + " in " + DemoStore.fileFor(home, model));
+        }
+        return ExitCodes.OK;
+    }
+
+    private final Map<String, Map<String, float[]>> cache = new HashMap<>();
+
+    /** Spearman ×100 of cosine vs gold; a survivor's embeddings from earlier rounds are reused. */
+    private double score(String template, List<StsPair> pairs) {
+        Map<String, float[]> have = cache.computeIfAbsent(template, k -> new HashMap<>());
+        LinkedHashSet<String> need = new LinkedHashSet<>();
+        for (StsPair p : pairs) {
+            for (String s : List.of(p.a(), p.b())) {
+                if (!have.containsKey(s)) {
+                    need.add(s);
+                }
+            }
+        }
+        if (!need.isEmpty()) {
+            Encoder.Builder b = Encoder.builder(model).template(template).pooling(Pooling.parse(pooling)).fetchProgress(Progress.forFetch(model));
+            if (threads != null) {
+                b.threads(threads);
+            }
+            try (Encoder enc = b.build()) {
+                List<String> todo = new ArrayList<>(need);
+                List<EmbedResult> rs = enc.embedEach(todo, null);
+                for (int i = 0; i < todo.size(); i++) {
+                    if (!rs.get(i).isOk()) {
+                        throw new IllegalStateException("cannot embed '" + todo.get(i) + "': " + rs.get(i).error());
+                    }
+                    have.put(todo.get(i), rs.get(i).vector());
+                }
+            }
+        }
+        double[] sys = new double[pairs.size()];
+        double[] gold = new double[pairs.size()];
+        for (int i = 0; i < pairs.size(); i++) {
+            sys[i] = Similarity.cosine(have.get(pairs.get(i).a()), have.get(pairs.get(i).b()));
+            gold[i] = pairs.get(i).gold();
+        }
+        return 100 * Correlation.spearman(sys, gold);
+    }
+
+    private List<String> readCandidates() throws IOException {
+        Path f = candidates;
+        if (f == null) {
+            f = DataDir.resolve(null).getParent().resolve("icl_examples.txt");
+        }
+        if (!Files.isRegularFile(f)) {
+            throw new DataFormatException(f, 0, "candidate file not found");
+        }
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String t = lines.get(i).strip();
+            if (t.isEmpty()) {
+                continue;
+            }
+            if (!t.contains("*sent_0*")) {
+                throw new DataFormatException(f, i + 1, "a candidate template must contain *sent_0*");
+            }
+            out.add(t);
+        }
+        if (limit != null) {
+            out = out.subList(0, Math.min(limit, out.size()));
+        }
+        if (out.isEmpty()) {
+            throw new DataFormatException(f, 0, "no candidate templates");
+        }
+        return out;
+    }
+
+    /** pairs TAB spearman TAB template, a line; a torn last line is ignored. */
+    private static Map<String, Double> readLog(Path f) throws IOException {
+        Map<String, Double> m = new HashMap<>();
+        if (!Files.isRegularFile(f)) {
+            return m;
+        }
+        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+            String[] c = line.split("\t", 3);
+            try {
+                if (c.length == 3) {
+                    m.put(Integer.parseInt(c[0]) + "\t" + c[2], Double.parseDouble(c[1]));
+                }
+            } catch (NumberFormatException e) {
+                // a line torn by an interruption: that score is simply computed again
+            }
+        }
+        return m;
+    }
+
+    private static void append(Path f, DemoSearch.Ranked r) {
+        try {
+            Files.writeString(f, String.format(Locale.ROOT, "%d\t%.6f\t%s%n", r.pairs(), r.spearman(), r.template()), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.sentemb.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sentemb.prompt.PromptTemplate;
+import dev.sentemb.prompt.Templates;
+import dev.sentemb.tokenizer.Tokenizer;
+import dev.sentemb.tokenizer.Tokenizers;
+import dev.sentemb.weights.GgufFile;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "tokenize", sortOptions = false,
+        description = "Print the token ids of each sentence's prompt: one {\"text\": ..., \"ids\": [...]} JSON line a sentence.")
+final class TokenizeCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE|-", description = "Input file, or - for standard input.")
+    String input;
+
+    @Option(names = "--input-format", defaultValue = "auto", paramLabel = "auto|text|jsonl", description = "As for embed. Default: ${DEFAULT-VALUE}.")
+    String inputFormat;
+
+    @Option(names = "--raw", description = "Tokenize the sentence as given, without the template.")
+    boolean raw;
+
+    @Override
+    public Integer call() throws Exception {
+        PromptTemplate template = Templates.resolve(model.template);
+        long skipped = 0;
+        try (GgufFile file = GgufFile.open(model.resolveModel());
+             InputReader reader = InputReader.open(input, inputFormat);
+             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
+             JsonGenerator gen = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            gen.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            gen.setRootValueSeparator(null);
+            Tokenizer tok = Tokenizers.fromGguf(file);
+            List<InputLine> chunk;
+            while (!(chunk = reader.next(4096)).isEmpty()) {
+                for (InputLine line : chunk) {
+                    if (!line.ok()) {
+                        System.err.println("sentemb: skipped " + line.error());
+                        skipped++;
+                        continue;
+                    }
+                    int[] ids = tok.encode(raw ? line.text() : template.render(line.text()));
+                    gen.writeStartObject();
+                    gen.writeStringField("text", line.text());
+                    gen.writeFieldName("ids");
+                    gen.writeArray(ids, 0, ids.length);
+                    gen.writeEndObject();
+                    gen.flush();
+                    out.write('\n');
+                }
+            }
+        }
+        return skipped > 0 ? ExitCodes.SKIPPED_LINES : ExitCodes.OK;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.sentemb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sentemb.embed.Encoder;
+import dev.sentemb.embed.Similarity;
+import dev.sentemb.testing.Npy;
+import dev.sentemb.testing.TestModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI on the real default model, as a user runs it. */
+class CliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static String model;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void model() {
+        model = TestModels.require("smollm2-135m").toString();
+    }
+
+    /** Runs the CLI, capturing stdout and stderr. */
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void embedWritesOneLinePerValidInputLineInOrderAndSkipsBadOnes() throws Exception {
+        Path in = dir.resolve("in.txt");
+        byte[] bad = {'b', 'a', 'd', (byte) 0xff, (byte) 0xfe, '\n'};
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes("A man is playing a guitar.\n".getBytes(StandardCharsets.UTF_8));
+        b.writeBytes(bad);
+        b.writeBytes("Ein Mann spielt Gitarre 🎸\r\n".getBytes(StandardCharsets.UTF_8));
+        b.writeBytes("\n".getBytes(StandardCharsets.UTF_8));
+        b.writeBytes("A woman slices an onion.".getBytes(StandardCharsets.UTF_8)); // no final newline
+        Files.write(in, b.toByteArray());
+        Path out = dir.resolve("out.jsonl");
+        Run r = run("embed", "--model", model, "--input", in.toString(), "--output", out.toString());
+        assertEquals(ExitCodes.SKIPPED_LINES, r.code(), r.err());
+        assertTrue(r.err().contains("in.txt:2: not valid UTF-8"), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(4, lines.size());
+        String[] texts = {"A man is playing a guitar.", "Ein Mann spielt Gitarre 🎸", "", "A woman slices an onion."};
+        try (Encoder enc = Encoder.builder(model).build()) {
+            for (int i = 0; i < 4; i++) {
+                JsonNode n = JSON.readTree(lines.get(i));
+                assertEquals(texts[i], n.get("text").asText());
+                float[] v = new float[n.get("embedding").size()];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = (float) n.get("embedding").get(k).asDouble();
+                }
+                assertEquals(576, v.length);
+                assertTrue(Similarity.cosine(v, enc.embed(texts[i])) > 0.99999, "line " + i);
+            }
+        }
+    }
+
+    @Test
+    void strictStopsAtTheBadLineAndWritesNothing() throws Exception {
+        Path in = dir.resolve("in.jsonl");
+        Files.writeString(in, "{\"text\": \"fine\"}\n{\"txt\": \"no text field\"}\n{\"text\": \"also fine\"}\n");
+        Path out = dir.resolve("out.jsonl");
+        Run r = run("embed", "--model", model, "--input", in.toString(), "--output", out.toString(), "--strict");
+        assertEquals(ExitCodes.FAILED, r.code());
+        assertTrue(r.err().contains("in.jsonl:2"), r.err());
+        assertFalse(Files.exists(out));
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.count(), "no temporary files left behind");
+        }
+        Run lenient = run("embed", "--model", model, "--input", in.toString(), "--output", out.toString());
+        assertEquals(ExitCodes.SKIPPED_LINES, lenient.code());
+        assertEquals(2, Files.readAllLines(out).size());
+    }
+
+    @Test
+    void npyOutputHoldsRowsInInputOrder() throws Exception {
+        Path in = dir.resolve("in.txt");
+        Files.writeString(in, "One.\nTwo.\nThree.\n");
+        Path out = dir.resolve("v.npy");
+        Run r = run("embed", "--model", model, "--input", in.toString(), "--output", out.toString(), "--normalize", "--pooling", "mean");
+        assertEquals(0, r.code(), r.err());
+        float[][] m = Npy.readMatrix(Files.newInputStream(out));
+        assertEquals(3, m.length);
+        try (Encoder enc = Encoder.builder(model).normalize(true).pooling(dev.sentemb.embed.Pooling.MEAN).build()) {
+            float[][] v = enc.embed(List.of("One.", "Two.", "Three."));
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(v[i], m[i], 1e-6f);
+            }
+        }
+    }
+
+    @Test
+    void tokenizePrintsThePromptIds() throws Exception {
+        Path in = dir.resolve("in.txt");
+        Files.writeString(in, "A man is smoking\n");
+        Run r = run("tokenize", "--model", model, "--input", in.toString(), "--template", "icl:smoking");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = JSON.readTree(r.out().strip());
+        assertEquals("A man is smoking", n.get("text").asText());
+        try (Encoder enc = Encoder.builder(model).template("icl:smoking").build()) {
+            int[] ids = enc.promptIds("A man is smoking");
+            assertEquals(ids.length, n.get("ids").size());
+            for (int i = 0; i < ids.length; i++) {
+                assertEquals(ids[i], n.get("ids").get(i).asInt());
+            }
+        }
+    }
+
+    @Test
+    void infoDescribesTheModel() {
+        Run r = run("info", "--model", model);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("architecture  llama"), r.out());
+        assertTrue(r.out().contains("hidden size   576"), r.out());
+        assertTrue(r.out().contains("Q4_1"), r.out());
+        assertTrue(r.out().contains("pre-tokenizer smollm"), r.out());
+    }
+
+    @Test
+    void usageErrorsAndMissingFilesHaveTheirExitCodes() {
+        assertEquals(ExitCodes.USAGE, run("embed", "--no-such-option").code());
+        Run missing = run("embed", "--model", model, "--input", dir.resolve("nope.txt").toString());
+        assertEquals(ExitCodes.FAILED, missing.code());
+        assertTrue(missing.err().contains("nope.txt"), missing.err());
+        Run badModel = run("info", "--model", dir.resolve("nope.gguf").toString());
+        assertEquals(ExitCodes.FAILED, badModel.code());
+        Run help = run("--help");
+        assertTrue(help.out().contains("Exit codes"), help.out());
+    }
+
+    @Test
+    void demoPrintsACosineMatrix() {
+        Run r = run("demo", "--model", model);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("cosine"), r.out());
+        assertTrue(r.out().contains("1.000"), r.out());
+    }
+}

@@ -1,0 +1,284 @@
+package dev.sentemb.embed;
+
+import dev.sentemb.SentembException;
+import dev.sentemb.model.ModelLoader;
+import dev.sentemb.model.PackedHidden;
+import dev.sentemb.model.TransformerModel;
+import dev.sentemb.prompt.PromptTemplate;
+import dev.sentemb.prompt.Templates;
+import dev.sentemb.tokenizer.Tokenizer;
+import dev.sentemb.tokenizer.Tokenizers;
+import dev.sentemb.weights.GgufFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntConsumer;
+
+/**
+ * The public entry point: a decoder LLM used as a PromptEOL sentence encoder.
+ *
+ * <pre>{@code
+ * try (Encoder enc = Encoder.load("smollm2-135m")) {
+ *     float[][] v = enc.embed(List.of("A man plays a guitar.", "Someone is making music."));
+ *     double sim = Similarity.cosine(v[0], v[1]);
+ * }
+ * }</pre>
+ *
+ * Thread-safe: concurrent callers share the memory-mapped weights; each call owns its activations.
+ * Identical prompts within a call are computed once; sequences are packed without padding, so a
+ * sentence's embedding does not depend on what else is in the call.
+ */
+public final class Encoder implements AutoCloseable {
+    private final GgufFile file;
+    private final Tokenizer tokenizer;
+    private final TransformerModel model;
+    private final PromptTemplate template;
+    private final Pooling pooling;
+    private final boolean normalize;
+    private final int batchTokens;
+    private final int maxPromptTokens;
+
+    private Encoder(Builder b, GgufFile file) {
+        this.file = file;
+        this.tokenizer = Tokenizers.fromGguf(file);
+        this.model = ModelLoader.load(file, b.threads);
+        this.template = b.template;
+        this.pooling = b.pooling;
+        this.normalize = b.normalize;
+        this.batchTokens = b.batchTokens;
+        this.maxPromptTokens = Math.min(b.maxPromptTokens, model.config().contextLength());
+    }
+
+    /** Loads a model by registry name (fetched on first use) or GGUF path, with the plain template. */
+    public static Encoder load(String model) {
+        return builder(model).build();
+    }
+
+    public static Builder builder(String model) {
+        return new Builder(model);
+    }
+
+    /** Embeds each sentence; fails on the first sentence that cannot be embedded. */
+    public float[][] embed(List<String> sentences) {
+        List<EmbedResult> results = embedEach(sentences, null);
+        float[][] out = new float[results.size()][];
+        for (int i = 0; i < out.length; i++) {
+            EmbedResult r = results.get(i);
+            if (!r.isOk()) {
+                throw new SentembException("sentence " + i + ": " + r.error());
+            }
+            out[i] = r.vector();
+        }
+        return out;
+    }
+
+    public float[] embed(String sentence) {
+        return embed(List.of(sentence))[0];
+    }
+
+    /**
+     * Embeds each sentence independently: a sentence that cannot be embedded (too long, null) gets
+     * an error result and the others are unaffected. Results are in input order.
+     *
+     * @param done called with the number of inputs finished so far (for progress bars); may be null
+     */
+    public List<EmbedResult> embedEach(List<String> sentences, IntConsumer done) {
+        int n = sentences.size();
+        EmbedResult[] results = new EmbedResult[n];
+        // De-duplicate prompts: each distinct prompt is computed once.
+        Map<String, Integer> slotOfPrompt = new HashMap<>();
+        List<int[]> uniqueIds = new ArrayList<>();
+        List<List<Integer>> owners = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String s = sentences.get(i);
+            if (s == null) {
+                results[i] = EmbedResult.failed("sentence is null");
+                continue;
+            }
+            String prompt = template.render(s);
+            Integer slot = slotOfPrompt.get(prompt);
+            if (slot == null) {
+                int[] ids;
+                try {
+                    ids = tokenizer.encode(prompt);
+                } catch (RuntimeException e) {
+                    results[i] = EmbedResult.failed("cannot tokenize: " + e.getMessage());
+                    continue;
+                }
+                if (ids.length > maxPromptTokens) {
+                    results[i] = EmbedResult.failed("prompt has " + ids.length + " tokens, more than the limit of " + maxPromptTokens);
+                    continue;
+                }
+                slot = uniqueIds.size();
+                slotOfPrompt.put(prompt, slot);
+                uniqueIds.add(ids);
+                owners.add(new ArrayList<>());
+            }
+            owners.get(slot).add(i);
+        }
+        int finished = n - owners.stream().mapToInt(List::size).sum();
+        if (done != null && finished > 0) {
+            done.accept(finished);
+        }
+        // Similar lengths together keep batches evenly sized; order does not change any result.
+        Integer[] order = new Integer[uniqueIds.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(uniqueIds.get(a).length, uniqueIds.get(b).length));
+        int at = 0;
+        while (at < order.length) {
+            int tokens = 0;
+            int end = at;
+            while (end < order.length && (end == at || tokens + uniqueIds.get(order[end]).length <= batchTokens)) {
+                tokens += uniqueIds.get(order[end]).length;
+                end++;
+            }
+            List<int[]> batch = new ArrayList<>(end - at);
+            for (int k = at; k < end; k++) {
+                batch.add(uniqueIds.get(order[k]));
+            }
+            PackedHidden h = model.forward(batch);
+            for (int k = at; k < end; k++) {
+                int seq = k - at;
+                float[] v = pooling == Pooling.LAST ? h.lastToken(seq) : h.meanOf(seq);
+                if (normalize) {
+                    Similarity.normalize(v);
+                }
+                List<Integer> own = owners.get(order[k]);
+                for (int j = 0; j < own.size(); j++) {
+                    results[own.get(j)] = EmbedResult.ok(j == 0 ? v : v.clone());
+                }
+                finished += own.size();
+            }
+            if (done != null) {
+                done.accept(finished);
+            }
+            at = end;
+        }
+        return Arrays.asList(results);
+    }
+
+    /** The token ids of the prompt this encoder builds for a sentence. */
+    public int[] promptIds(String sentence) {
+        return tokenizer.encode(template.render(sentence));
+    }
+
+    public String prompt(String sentence) {
+        return template.render(sentence);
+    }
+
+    public int dimension() {
+        return model.config().dim();
+    }
+
+    public PromptTemplate template() {
+        return template;
+    }
+
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public GgufFile file() {
+        return file;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        file.close();
+    }
+
+    /** Options of an {@link Encoder}; every one has a sensible default. */
+    public static final class Builder {
+        private final String model;
+        private PromptTemplate template = PromptTemplate.eol();
+        private Pooling pooling = Pooling.LAST;
+        private boolean normalize;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private int batchTokens = 1024;
+        private int maxPromptTokens = Integer.MAX_VALUE;
+        private ModelStore store = ModelStore.standard();
+        private java.util.function.LongConsumer fetchProgress;
+
+        private Builder(String model) {
+            this.model = Objects.requireNonNull(model, "model");
+        }
+
+        /** A template object, e.g. {@link PromptTemplate#withDemonstration}. */
+        public Builder template(PromptTemplate t) {
+            this.template = Objects.requireNonNull(t);
+            return this;
+        }
+
+        /** {@code eol}, {@code icl:<name>}, or a template in the underscore form. */
+        public Builder template(String spec) {
+            return template(Templates.resolve(spec));
+        }
+
+        public Builder pooling(Pooling p) {
+            this.pooling = Objects.requireNonNull(p);
+            return this;
+        }
+
+        /** Scale every embedding to unit length. */
+        public Builder normalize(boolean on) {
+            this.normalize = on;
+            return this;
+        }
+
+        public Builder threads(int n) {
+            if (n < 1) {
+                throw new SentembException("threads must be at least 1, got " + n);
+            }
+            this.threads = n;
+            return this;
+        }
+
+        /** Tokens per packed forward pass: larger batches use the cores better, cost more memory. */
+        public Builder batchTokens(int n) {
+            if (n < 1) {
+                throw new SentembException("batch tokens must be at least 1, got " + n);
+            }
+            this.batchTokens = n;
+            return this;
+        }
+
+        /** Prompts longer than this many tokens are rejected (default: the model's context length). */
+        public Builder maxPromptTokens(int n) {
+            this.maxPromptTokens = n;
+            return this;
+        }
+
+        public Builder store(ModelStore s) {
+            this.store = Objects.requireNonNull(s);
+            return this;
+        }
+
+        /** Receives bytes written while a model is fetched. */
+        public Builder fetchProgress(java.util.function.LongConsumer p) {
+            this.fetchProgress = p;
+            return this;
+        }
+
+        public Encoder build() {
+            Path path = store.resolve(model, fetchProgress);
+            GgufFile f = GgufFile.open(path);
+            try {
+                return new Encoder(this, f);
+            } catch (RuntimeException e) {
+                f.close();
+                throw e;
+            }
+        }
+    }
+}

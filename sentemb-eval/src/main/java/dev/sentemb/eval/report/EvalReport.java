@@ -1,0 +1,52 @@
+package dev.sentemb.eval.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sentemb.eval.DataFormatException;
+import dev.sentemb.eval.run.EvalRun;
+import dev.sentemb.eval.sts.StsResult;
+import dev.sentemb.eval.transfer.TransferResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The results file of one evaluation ({@code --output results.json}): scores, what produced them
+ * (model file and its SHA-256, template, pooling, versions) and the wall time. {@code stsAvg} is the
+ * 7-task STS average, {@code transferAvg} the 7-task transfer average (null when a task is missing).
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record EvalReport(String model, String modelFile, String modelSha256, Long modelBytes, String template, String pooling,
+                         Map<String, String> versions, String date, String data, double wallSeconds, int sentences,
+                         List<StsResult> sts, Double stsAvg, List<TransferResult> transfer, Double transferAvg,
+                         List<EvalRun.Point> stsbScatter) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Plain PromptEOL, or a template with a demonstration (for the scaling chart's two lines). */
+    public boolean withDemonstration() {
+        if (template == null || template.equals("eol")) {
+            return false;
+        }
+        int slot = template.indexOf("*sent_0*");
+        // A demonstration is a whole template before the slot: more than the one opening quote precedes it.
+        return template.startsWith("icl:") || (slot > 0 && template.substring(0, slot).chars().filter(c -> c == '"').count() > 1);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static EvalReport read(Path file) {
+        try {
+            return JSON.readValue(file.toFile(), EvalReport.class);
+        } catch (IOException e) {
+            throw new DataFormatException(file, 0, "not a sentemb results file: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.sentemb.eval.report;
+
+import dev.sentemb.eval.sts.StsData;
+import dev.sentemb.eval.sts.StsResult;
+import dev.sentemb.eval.transfer.TransferData;
+import dev.sentemb.eval.transfer.TransferResult;
+import java.util.List;
+import java.util.Locale;
+
+/** The paper's tables in Markdown: STS Spearman ×100 and transfer accuracy, one row per results file. */
+public final class Markdown {
+    private Markdown() {}
+
+    public static String tables(List<EvalReport> reports) {
+        StringBuilder sb = new StringBuilder();
+        if (reports.stream().anyMatch(r -> r.sts() != null && !r.sts().isEmpty())) {
+            sb.append(table("STS (Spearman ×100)", StsData.STS_TASKS, reports, true));
+        }
+        if (reports.stream().anyMatch(r -> r.transfer() != null && !r.transfer().isEmpty())) {
+            if (!sb.isEmpty()) {
+                sb.append('\n');
+            }
+            sb.append(table("Transfer (accuracy)", TransferData.TASKS, reports, false));
+        }
+        return sb.toString();
+    }
+
+    private static String table(String title, List<String> tasks, List<EvalReport> reports, boolean sts) {
+        StringBuilder sb = new StringBuilder("| ").append(title).append(" | template |");
+        StringBuilder sep = new StringBuilder("|---|---|");
+        for (String t : tasks) {
+            sb.append(' ').append(t).append(" |");
+            sep.append("---:|");
+        }
+        sb.append(" Avg. | wall s |\n").append(sep).append("---:|---:|\n");
+        for (EvalReport r : reports) {
+            sb.append("| ").append(r.model()).append(" | ").append(label(r)).append(" |");
+            for (String t : tasks) {
+                Double v = sts ? stsScore(r, t) : transferScore(r, t);
+                sb.append(v == null ? " – |" : String.format(Locale.ROOT, " %.2f |", v));
+            }
+            Double avg = sts ? r.stsAvg() : r.transferAvg();
+            sb.append(avg == null ? " – |" : String.format(Locale.ROOT, " %.2f |", avg));
+            sb.append(String.format(Locale.ROOT, " %.0f |\n", r.wallSeconds()));
+        }
+        return sb.toString();
+    }
+
+    static String label(EvalReport r) {
+        String t = r.template() == null ? "" : r.template();
+        return (t.length() > 60 ? t.substring(0, 57) + "…" : t).replace("|", "\\|") + (r.pooling() == null || r.pooling().equals("last") ? "" : " (" + r.pooling() + ")");
+    }
+
+    static Double stsScore(EvalReport r, String task) {
+        return r.sts() == null ? null : r.sts().stream().filter(s -> s.task().equals(task)).map(StsResult::spearman).findFirst().orElse(null);
+    }
+
+    static Double transferScore(EvalReport r, String task) {
+        return r.transfer() == null ? null : r.transfer().stream().filter(s -> s.task().equals(task)).map(TransferResult::acc).findFirst().orElse(null);
+    }
+
+    /** The 7-task transfer average, present only when all seven were run. */
+    public static Double transferAverage(List<TransferResult> rs) {
+        List<TransferResult> seven = rs.stream().filter(r -> TransferData.TASKS.contains(r.task())).toList();
+        return seven.size() == TransferData.TASKS.size() ? seven.stream().mapToDouble(TransferResult::acc).average().getAsDouble() : null;
+    }
+}

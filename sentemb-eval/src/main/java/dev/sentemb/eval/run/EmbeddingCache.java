@@ -1,0 +1,77 @@
+package dev.sentemb.eval.run;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The finished embeddings of one (model, template, pooling), appended chunk by chunk in the
+ * {@code embed} JSONL format so an interrupted evaluation resumes where it stopped. A line torn by
+ * the interruption is dropped on reading.
+ */
+public final class EmbeddingCache {
+    private static final JsonFactory JSON = new JsonFactory();
+    private final Path file;
+
+    public EmbeddingCache(Path file) {
+        this.file = file;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** What earlier runs finished (empty when there is no cache yet). */
+    public Map<String, float[]> load() {
+        return Files.isRegularFile(file) ? EmbeddingFile.read(file, true) : new HashMap<>();
+    }
+
+    private boolean endsTorn() throws IOException {
+        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+            return false;
+        }
+        try (var ch = Files.newByteChannel(file)) {
+            ch.position(ch.size() - 1);
+            var b = java.nio.ByteBuffer.allocate(1);
+            ch.read(b);
+            return b.get(0) != '\n';
+        }
+    }
+
+    /** Appends a finished chunk and flushes it to disk. */
+    public void append(Map<String, float[]> chunk) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            boolean torn = endsTorn();
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
+                 JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                g.setRootValueSeparator(null);
+                if (torn) {
+                    g.writeRaw('\n'); // end the line an interrupted run left half-written, so it is skipped alone
+                }
+                for (Map.Entry<String, float[]> e : chunk.entrySet()) {
+                    g.writeStartObject();
+                    g.writeStringField("text", e.getKey());
+                    g.writeArrayFieldStart("embedding");
+                    for (float f : e.getValue()) {
+                        g.writeNumber(f);
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                    g.writeRaw('\n');
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the embedding cache " + file, e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.sentemb.eval.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentemb.eval.run.EvalRun;
+import dev.sentemb.eval.sts.StsData;
+import dev.sentemb.eval.sts.StsResult;
+import dev.sentemb.eval.transfer.TransferResult;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HtmlReportTest {
+    static EvalReport report(String model, long bytes, String template, double base) {
+        List<StsResult> sts = new ArrayList<>();
+        for (int i = 0; i < StsData.STS_TASKS.size(); i++) {
+            sts.add(new StsResult(StsData.STS_TASKS.get(i), base + i, base + i - 1, 100, Map.of()));
+        }
+        List<TransferResult> tr = List.of(new TransferResult("MR", 70, 71.5, 10, 10, null, List.of(1e-4)));
+        List<EvalRun.Point> pts = List.of(new EvalRun.Point(0.9, 5), new EvalRun.Point(0.2, 0.5), new EvalRun.Point(0.5, 2.5));
+        return new EvalReport(model, "/m/" + model + ".gguf", "ab", bytes, template, "last", Map.of("java", "25"), "2026-01-01", "/d", 12.5, 30,
+                sts, base + 3, tr, null, pts);
+    }
+
+    @Test
+    void markdownAndJsonRoundTrip(@TempDir Path dir) throws Exception {
+        EvalReport r = report("smollm2-135m", 98_000_000, "eol", 50);
+        Path f = dir.resolve("r.json");
+        Files.writeString(f, r.toJson());
+        EvalReport back = EvalReport.read(f);
+        assertEquals(r.sts(), back.sts());
+        assertEquals(r.stsbScatter(), back.stsbScatter());
+        String md = Markdown.tables(List.of(back));
+        assertTrue(md.contains("| smollm2-135m | eol | 50.00 | 51.00 |"), md);
+        assertTrue(md.contains("| Transfer (accuracy) |"), md);
+        assertTrue(md.contains(" 71.50 | – |"), md);
+        assertFalse(r.withDemonstration());
+        assertTrue(report("x", 1, "This_sentence_:_\"A_man_is_smoking.\"_means_in_one_word:\"Smoking\".This_sentence_:_\"*sent_0*\"_means_in_one_word:\"", 1)
+                .withDemonstration());
+    }
+
+    /** Renders the report in headless Chromium and checks the charts were drawn (coloured pixels in each chart). */
+    @Test
+    void rendersInHeadlessChromium(@TempDir Path dir) throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium) || System.getenv("CI") == null,
+                "chromium missing: scripts/test.sh installs it");
+        assertTrue(Files.isExecutable(chromium), "chromium is not installed (apt-get install -y chromium; scripts/test.sh does it)");
+        List<EvalReport> rs = List.of(report("smollm2-135m", 98_000_000, "eol", 40), report("smollm2-135m", 98_000_000, "icl:best", 50),
+                report("qwen2.5-coder-0.5b", 491_000_000, "eol", 45), report("qwen2.5-coder-0.5b", 491_000_000, "icl:best", 58));
+        Path html = dir.resolve("report.html");
+        String page = HtmlReport.render("ladder", rs);
+        assertFalse(page.contains("src=\"http"), "self-contained");
+        Files.writeString(html, page);
+        Path png = dir.resolve("shot.png");
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--window-size=1100,2000", "--screenshot=" + png, html.toUri().toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium timed out");
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertTrue(img != null && img.getWidth() == 1100, "screenshot written");
+        // Chart.js's first palette colour (#4e79a7) fills the bars; count such pixels in the top and bottom halves.
+        int top = 0, bottom = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int rgb = img.getRGB(x, y) & 0xffffff;
+                if (Math.abs(((rgb >> 16) & 255) - 0x4e) < 6 && Math.abs(((rgb >> 8) & 255) - 0x79) < 6 && Math.abs((rgb & 255) - 0xa7) < 6) {
+                    if (y < img.getHeight() / 2) {
+                        top++;
+                    } else {
+                        bottom++;
+                    }
+                }
+            }
+        }
+        assertTrue(top > 5000, "bars drawn: " + top);
+        assertTrue(bottom > 50, "scatter / scaling drawn: " + bottom);
+        Files.copy(png, Path.of(System.getProperty("java.io.tmpdir"), "sentemb-report-test.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.sentemb.eval.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TransferEvaluatorTest {
+    /** Two Gaussian classes whose means differ by {@code gap} along every axis. */
+    static Map<String, float[]> blobs(List<String> names, int[] y, double gap, long seed) {
+        Random r = new Random(seed);
+        Map<String, float[]> v = new HashMap<>();
+        for (int i = 0; i < y.length; i++) {
+            float[] x = new float[8];
+            for (int j = 0; j < 8; j++) {
+                x[j] = (float) (r.nextGaussian() + (y[i] == 1 ? gap : 0));
+            }
+            v.put(names.get(i), x);
+        }
+        return v;
+    }
+
+    static TransferTask.Labeled labeled(String prefix, int n, long seed) {
+        Random r = new Random(seed);
+        List<String> x = new ArrayList<>();
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            x.add(prefix + i);
+            y[i] = r.nextInt(2);
+        }
+        return new TransferTask.Labeled(x, y);
+    }
+
+    @Test
+    void separableClassesScoreHighAndNoiseScoresChance() {
+        TransferTask.Labeled all = labeled("s", 400, 1);
+        var task = new TransferTask.CrossValidated("MR", all);
+        TransferResult good = new TransferEvaluator(5).evaluate(task, blobs(all.x(), all.y(), 2.0, 2));
+        assertTrue(good.acc() > 95, "acc " + good.acc());
+        assertEquals(5, good.l2().size());
+        Map<String, float[]> noise = blobs(all.x(), new int[all.size()], 0, 4);
+        TransferResult chance = new TransferEvaluator(5).evaluate(task, noise);
+        assertTrue(chance.acc() < 65 && chance.acc() > 35, "acc " + chance.acc());
+    }
+
+    @Test
+    void pairAndSplitProtocols() {
+        TransferTask.Labeled tr = labeled("a", 300, 5);
+        TransferTask.Labeled te = labeled("b", 100, 6);
+        Map<String, float[]> v = new HashMap<>(blobs(tr.x(), tr.y(), 1.5, 7));
+        v.putAll(blobs(te.x(), te.y(), 1.5, 8));
+        TransferResult trec = new TransferEvaluator(5).evaluate(new TransferTask.TrainTest("TREC", tr, te), v);
+        assertTrue(trec.acc() > 85, "acc " + trec.acc());
+        assertEquals(300, trec.ndev());
+        TransferResult sst = new TransferEvaluator(5).evaluate(new TransferTask.TrainDevTest("SST2", tr, te, te), v);
+        assertEquals(sst.devacc(), sst.acc(), 1e-9, "dev and test are the same set here");
+        // MRPC: a pair is a paraphrase when both sides are the same point; [|u-v|, u*v] separates that.
+        List<String> a = new ArrayList<>(), b = new ArrayList<>();
+        int[] y = new int[200];
+        Random r = new Random(9);
+        Map<String, float[]> pv = new HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            y[i] = i % 2;
+            float[] u = new float[4], w = new float[4];
+            for (int j = 0; j < 4; j++) {
+                u[j] = (float) r.nextGaussian();
+                w[j] = y[i] == 1 ? u[j] + 0.05f * (float) r.nextGaussian() : (float) r.nextGaussian();
+            }
+            a.add("u" + i);
+            b.add("w" + i);
+            pv.put("u" + i, u);
+            pv.put("w" + i, w);
+        }
+        var pairs = new TransferTask.Pairs(a, b, y);
+        TransferResult mrpc = new TransferEvaluator(5).evaluate(new TransferTask.PairTrainTest("MRPC", pairs, pairs), pv);
+        assertTrue(mrpc.acc() > 85, "acc " + mrpc.acc());
+        assertTrue(mrpc.f1() != null && mrpc.f1() > 80);
+    }
+
+    @Test
+    void foldsAreStratifiedAndPartitionTheData() {
+        int[] y = new int[103];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i < 30 ? 1 : 0;
+        }
+        var folds = StratifiedFolds.split(y, 10, 1111);
+        boolean[] seen = new boolean[y.length];
+        for (var f : folds) {
+            assertTrue(f.test().length == 10 || f.test().length == 11);
+            int pos = 0;
+            for (int i : f.test()) {
+                assertTrue(!seen[i]);
+                seen[i] = true;
+                pos += y[i];
+            }
+            assertEquals(3, pos);
+            assertEquals(y.length, f.test().length + f.train().length);
+        }
+        assertEquals(StratifiedFolds.split(y, 10, 1111).get(3).test()[0], folds.get(3).test()[0], "fixed seed");
+    }
+
+    @Test
+    void roundsLikePython() {
+        assertEquals(2.67, TransferEvaluator.round2(2.675), 0); // 2.675 is 2.67499999… in binary, as Python rounds it
+        assertEquals(0.68, TransferEvaluator.round2(0.675), 0); // 0.675 is 0.67500000000000004…
+        assertEquals(81.23, TransferEvaluator.round2(81.2349), 0);
+    }
+}
