@@ -112,10 +112,34 @@ final class CausalAttention {
             int row = (i - from) * pl;
             int qo = (seqStart + i) * qw + head * hd;
             VectorMath.softmax(scores, row, i + 1);
-            java.util.Arrays.fill(out, qo, qo + hd, 0f);
-            for (int j = 0; j <= i; j++) {
-                VectorMath.axpy(scores[row + j], v, (seqStart + j) * kvw + kvHead * hd, out, qo, hd);
+            int vo = seqStart * kvw + kvHead * hd;
+            if (hd == 4 * L) {
+                weightedSum4(scores, row, i + 1, v, vo, kvw, out, qo);
+            } else {
+                java.util.Arrays.fill(out, qo, qo + hd, 0f);
+                for (int j = 0; j <= i; j++) {
+                    VectorMath.axpy(scores[row + j], v, vo + j * kvw, out, qo, hd);
+                }
             }
         }
+    }
+
+    /**
+     * out[qo .. qo+4L) = Σ_j p[row+j] · v[vo + j·stride ..] for j < n, the head held in four vector
+     * registers (head dim 64 with 512-bit vectors). Same fma order as the generic axpy path.
+     */
+    private static void weightedSum4(float[] p, int row, int n, float[] v, int vo, int stride, float[] out, int qo) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int j = 0, vi = vo; j < n; j++, vi += stride) {
+            FloatVector pj = FloatVector.broadcast(S, p[row + j]);
+            a0 = FloatVector.fromArray(S, v, vi).fma(pj, a0);
+            a1 = FloatVector.fromArray(S, v, vi + L).fma(pj, a1);
+            a2 = FloatVector.fromArray(S, v, vi + 2 * L).fma(pj, a2);
+            a3 = FloatVector.fromArray(S, v, vi + 3 * L).fma(pj, a3);
+        }
+        a0.intoArray(out, qo);
+        a1.intoArray(out, qo + L);
+        a2.intoArray(out, qo + 2 * L);
+        a3.intoArray(out, qo + 3 * L);
     }
 }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Packed causal GQA attention against a per-sequence scalar reference. */
 class AttentionTest {
@@ -37,9 +38,11 @@ class AttentionTest {
         return out;
     }
 
-    @Test
-    void packedSequencesMatchReferenceAndEachOther() {
-        AttentionShape shape = new AttentionShape(6, 2, 20, (float) (1 / Math.sqrt(20)));
+    /** Head dims: odd-sized (generic path) and 4 vectors wide (the register-held weighted sum). */
+    @ParameterizedTest(name = "headDim={0}")
+    @ValueSource(ints = {20, 64})
+    void packedSequencesMatchReferenceAndEachOther(int hd) {
+        AttentionShape shape = new AttentionShape(6, 2, hd, (float) (1 / Math.sqrt(hd)));
         int[] offsets = {0, 1, 41, 48, 120};
         int rows = offsets[offsets.length - 1];
         Random r = new Random(4);
