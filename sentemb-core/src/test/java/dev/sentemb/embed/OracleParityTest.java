@@ -13,8 +13,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * End to end against the oracle (tools/oracle): the same sentence must give the same prompt, the same
- * token ids and the same embedding as HF transformers (fp32, cos ≥ 0.9999) and llama.cpp
- * (cos ≥ 0.999 on prompts where its token ids equal HF's).
+ * token ids and the same embedding as HF transformers (fp32, cos ≥ 0.9999) and llama.cpp (on prompts
+ * where its token ids equal HF's). llama.cpp quantizes activations to 8 bits inside its matrix
+ * products, so even HF's exact fp32 states are only 0.997 from it on a few prompts; there a prompt
+ * passes when sentemb is at least as close to llama.cpp as HF is.
  */
 class OracleParityTest {
     @ParameterizedTest(name = "{0} {1}")
@@ -37,21 +39,26 @@ class OracleParityTest {
             }
             float[][] got = enc.embed(items.stream().map(Item::text).toList());
             double minHf = 1, minLc = 1;
-            int compared = 0;
+            int compared = 0, below = 0;
             for (int i = 0; i < items.size(); i++) {
                 double c = Similarity.cosine(got[i], hf[i]);
                 minHf = Math.min(minHf, c);
                 assertTrue(c >= 0.9999, model + " " + set + " #" + i + " cos vs transformers " + c + ": " + items.get(i).prompt());
                 if (java.util.Arrays.equals(lcItems.get(i).ids(), items.get(i).ids())) {
                     double d = Similarity.cosine(got[i], lc[i]);
+                    double hfToLc = Similarity.cosine(hf[i], lc[i]);
                     minLc = Math.min(minLc, d);
                     compared++;
-                    assertTrue(d >= 0.999, model + " " + set + " #" + i + " cos vs llama.cpp " + d + ": " + items.get(i).prompt());
+                    if (d < 0.999) {
+                        below++;
+                        assertTrue(d >= hfToLc - 1e-4, model + " " + set + " #" + i + " cos vs llama.cpp " + d
+                                + " (transformers vs llama.cpp: " + hfToLc + "): " + items.get(i).prompt());
+                    }
                 }
             }
             assertTrue(compared >= items.size() * 9 / 10, "llama.cpp ids equal HF's on only " + compared + " of " + items.size());
-            System.out.printf("%s %s: %d prompts, min cos vs transformers %.6f; vs llama.cpp %.6f on %d prompts%n",
-                    model, set, items.size(), minHf, minLc, compared);
+            System.out.printf("%s %s: %d prompts, min cos vs transformers %.6f; vs llama.cpp %.6f on %d prompts (%d below 0.999, "
+                    + "each as close as transformers is)%n", model, set, items.size(), minHf, minLc, compared, below);
         }
     }
 
