@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "tokenize", sortOptions = false,
+@Command(name = "tokenize", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Print the token ids of each sentence's prompt: one {\"text\": ..., \"ids\": [...]} JSON line a sentence.")
 final class TokenizeCommand implements Callable<Integer> {
     @Mixin
