@@ -1,0 +1,47 @@
+package dev.sentemb.kernel;
+
+/**
+ * The heavy operations of a transformer forward pass, on row-major fp32 activations. This is the one
+ * seam between the model code and the hardware: a GPU or native backend implements these methods and
+ * nothing else changes. "rows" is always the number of tokens in the packed batch.
+ *
+ * <p>Implementations are thread-safe: any number of forward passes may call them at once.
+ */
+public interface Kernels extends AutoCloseable {
+
+    /** The Vector API implementation on a fixed pool of {@code threads} threads (the caller included). */
+    static Kernels vector(int threads) {
+        return new VectorKernels(threads);
+    }
+
+    /** Threads a single call may use. */
+    int threads();
+
+    /** out[rows × N] = x[rows × K] · Wᵀ, W being [N × K] in any encoding. */
+    void matmul(float[] x, int rows, WeightMatrix w, float[] out);
+
+    /** x[t][:] += bias for every row t; the width is bias.length. */
+    void addBias(float[] x, int rows, float[] bias);
+
+    /** out[t] = x[t] / sqrt(mean(x[t]²) + eps) · weight; the width is weight.length. out may be x. */
+    void rmsNorm(float[] x, int rows, float[] weight, float eps, float[] out);
+
+    /** Rotates each head of x[rows × heads·headDim] in place, row t being at position positions[t]. */
+    void rope(float[] x, int rows, int heads, int headDim, int[] positions, Rope rope);
+
+    /**
+     * Causal attention of a packed batch: sequence s owns rows offsets[s] .. offsets[s+1]-1 of
+     * q[T × heads·headDim], k and v [T × kvHeads·headDim]; out is [T × heads·headDim].
+     */
+    void attention(float[] q, float[] k, float[] v, int[] offsets, AttentionShape shape, float[] out);
+
+    /** gate[i] = silu(gate[i]) · up[i] for i < n (the SwiGLU activation). */
+    void siluMul(float[] gate, float[] up, int n);
+
+    /** dst[i] += src[i] for i < n (residual connection). */
+    void add(float[] dst, float[] src, int n);
+
+    /** Stops the pool's threads. */
+    @Override
+    void close();
+}

@@ -1,0 +1,64 @@
+package dev.sentemb.model;
+
+import dev.sentemb.kernel.GgufMatrix;
+import dev.sentemb.kernel.WeightMatrix;
+import dev.sentemb.weights.Dequant;
+import dev.sentemb.weights.GgufFile;
+import dev.sentemb.weights.GgufTensor;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Looks up a model's tensors by their llama.cpp names and checks their shapes, so that a wrong or
+ * truncated file fails at load time with the tensor's name instead of deep inside a kernel.
+ * Matrices stay in the mapping; vectors (norm gains, biases) are decoded to fp32 once.
+ */
+final class GgufWeights {
+    private final GgufFile file;
+
+    GgufWeights(GgufFile file) {
+        this.file = file;
+    }
+
+    /** W [rows × cols] (ggml dims {cols, rows}). */
+    WeightMatrix matrix(String name, int rows, int cols) {
+        GgufTensor t = tensor(name);
+        if (t.nDims() != 2 || t.rows() != rows || t.cols() != cols) {
+            throw new ModelFormatException("tensor " + name + " has ggml dims " + Arrays.toString(t.dims())
+                    + ", expected [" + cols + ", " + rows + "]");
+        }
+        try {
+            return new GgufMatrix(t);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(e.getMessage());
+        }
+    }
+
+    float[] vector(String name, int length) {
+        return optionalVector(name, length).orElseThrow(() -> missing(name));
+    }
+
+    Optional<float[]> optionalVector(String name, int length) {
+        return file.findTensor(name).map(t -> {
+            if (t.elementCount() != length || t.nDims() != 1) {
+                throw new ModelFormatException("tensor " + name + " has ggml dims " + Arrays.toString(t.dims()) + ", expected [" + length + "]");
+            }
+            float[] v = new float[length];
+            Dequant.dequantize(t.type(), t.data(), 0, v, 0, length);
+            return v;
+        });
+    }
+
+    /** A projection with its weight and, when the file has one, its bias ({@code <prefix>.bias}). */
+    Linear linear(String prefix, int out, int in) {
+        return new Linear(matrix(prefix + ".weight", out, in), optionalVector(prefix + ".bias", out).orElse(null));
+    }
+
+    private GgufTensor tensor(String name) {
+        return file.findTensor(name).orElseThrow(() -> missing(name));
+    }
+
+    private ModelFormatException missing(String name) {
+        return new ModelFormatException("missing tensor " + name + " in " + file.path());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.sentemb.model;
+
+import dev.sentemb.kernel.Kernels;
+import dev.sentemb.kernel.WeightMatrix;
+
+/**
+ * A linear layer y = x·Wᵀ (+ b). The one place every projection goes through, so that a LoRA
+ * adapter (y += scale·(x·Aᵀ)·Bᵀ) or a backward pass can later attach here without touching the
+ * blocks that use it.
+ *
+ * @param weight W [out × in]
+ * @param bias   b [out], or null
+ */
+public record Linear(WeightMatrix weight, float[] bias) {
+    public Linear {
+        if (bias != null && bias.length != weight.rows()) {
+            throw new ModelFormatException("bias of length " + bias.length + " for a layer with " + weight.rows() + " outputs");
+        }
+    }
+
+    public int in() {
+        return weight.cols();
+    }
+
+    public int out() {
+        return weight.rows();
+    }
+
+    /** out[rows × out] = x[rows × in] · Wᵀ + b. */
+    public void forward(Kernels kernels, float[] x, int rows, float[] out) {
+        kernels.matmul(x, rows, weight, out);
+        if (bias != null) {
+            kernels.addBias(out, rows, bias);
+        }
+    }
+
+    /** Allocates the output and runs {@link #forward}. */
+    public float[] forward(Kernels kernels, float[] x, int rows) {
+        float[] out = new float[rows * out()];
+        forward(kernels, x, rows, out);
+        return out;
+    }
+}

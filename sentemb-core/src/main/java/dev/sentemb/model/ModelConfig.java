@@ -1,0 +1,88 @@
+package dev.sentemb.model;
+
+import dev.sentemb.weights.GgufFile;
+import dev.sentemb.weights.GgufMetadata;
+
+/**
+ * The shape of a decoder-only transformer, read from GGUF metadata ({@code {arch}.*} keys).
+ *
+ * @param architecture  general.architecture, e.g. "llama"
+ * @param dim           embedding_length (d)
+ * @param layers        block_count
+ * @param heads         attention.head_count
+ * @param kvHeads       attention.head_count_kv (defaults to heads)
+ * @param headDim       attention.key_length (defaults to d / heads)
+ * @param ffnDim        feed_forward_length
+ * @param rmsEps        attention.layer_norm_rms_epsilon
+ * @param ropeBase      rope.freq_base (default 10000)
+ * @param ropeDims      rope.dimension_count (defaults to headDim)
+ * @param ropeScaling   rope.scaling.type ("none" when absent)
+ * @param ropeScaleFactor rope.scaling.factor (1 when absent)
+ * @param contextLength context_length
+ * @param vocabSize     rows of token_embd
+ */
+public record ModelConfig(
+        String architecture,
+        int dim,
+        int layers,
+        int heads,
+        int kvHeads,
+        int headDim,
+        int ffnDim,
+        float rmsEps,
+        float ropeBase,
+        int ropeDims,
+        String ropeScaling,
+        float ropeScaleFactor,
+        int contextLength,
+        int vocabSize) {
+
+    public ModelConfig {
+        if (dim <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || ffnDim <= 0 || vocabSize <= 0) {
+            throw new ModelFormatException("implausible model shape: " + this);
+        }
+        if (heads % kvHeads != 0) {
+            throw new ModelFormatException("head_count " + heads + " is not a multiple of head_count_kv " + kvHeads);
+        }
+        if (ropeDims <= 0 || ropeDims > headDim || ropeDims % 2 != 0) {
+            throw new ModelFormatException("rope.dimension_count " + ropeDims + " must be even and <= head dim " + headDim);
+        }
+    }
+
+    /** Reads the config of the file's own architecture; every missing required key is named in the error. */
+    public static ModelConfig fromGguf(GgufFile file) {
+        GgufMetadata m = file.metadata();
+        String arch = required(m, "general.architecture", m::getString);
+        String p = arch + ".";
+        int dim = required(m, p + "embedding_length", m::getInt);
+        int heads = required(m, p + "attention.head_count", m::getInt);
+        int kvHeads = m.getInt(p + "attention.head_count_kv", heads);
+        int headDim = m.getInt(p + "attention.key_length", dim / heads);
+        String emb = "token_embd.weight";
+        int vocab = file.findTensor(emb)
+                .map(t -> (int) t.rows())
+                .orElseThrow(() -> new ModelFormatException("missing tensor " + emb + " in " + file.path()));
+        return new ModelConfig(
+                arch,
+                dim,
+                required(m, p + "block_count", m::getInt),
+                heads,
+                kvHeads,
+                headDim,
+                required(m, p + "feed_forward_length", m::getInt),
+                required(m, p + "attention.layer_norm_rms_epsilon", m::getFloat),
+                m.getFloat(p + "rope.freq_base", 10000f),
+                m.getInt(p + "rope.dimension_count", headDim),
+                m.getString(p + "rope.scaling.type", "none"),
+                m.getFloat(p + "rope.scaling.factor", 1f),
+                m.getInt(p + "context_length", 0),
+                vocab);
+    }
+
+    private static <T> T required(GgufMetadata m, String key, java.util.function.Function<String, T> getter) {
+        if (!m.contains(key)) {
+            throw new ModelFormatException("missing GGUF metadata key '" + key + "'");
+        }
+        return getter.apply(key);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.sentemb.model;
+
+import dev.sentemb.kernel.Kernels;
+import dev.sentemb.kernel.RopeStyle;
+import dev.sentemb.weights.GgufFile;
+import java.util.List;
+
+/**
+ * Builds the right {@link TransformerModel} for a GGUF file from its {@code general.architecture}.
+ * Each architecture is a small class over the shared blocks (attention, norms, MLPs, RoPE); adding one
+ * is a new case here.
+ */
+public final class ModelLoader {
+    /** Architectures this engine runs, as GGUF names them. */
+    public static final List<String> SUPPORTED = List.of("llama", "qwen2");
+
+    private ModelLoader() {}
+
+    /** Loads on a fresh Vector API kernel pool of {@code threads} threads, owned (and closed) by the model. */
+    public static TransformerModel load(GgufFile file, int threads) {
+        Kernels kernels = Kernels.vector(threads);
+        try {
+            return load(file, kernels);
+        } catch (RuntimeException e) {
+            kernels.close();
+            throw e;
+        }
+    }
+
+    /** Loads on the given kernels; the model's {@code close()} closes them. The file must outlive the model. */
+    public static TransformerModel load(GgufFile file, Kernels kernels) {
+        String arch = file.metadata().getString("general.architecture", "");
+        // RoPE layout per architecture follows llama.cpp: the converter permutes llama's Q/K rows
+        // (adjacent-pair "normal" rope), qwen2 keeps Hugging Face's half-split (NEOX) layout.
+        return switch (arch) {
+            case "llama" -> LlamaModel.load(file, ModelConfig.fromGguf(file), kernels, RopeStyle.NORM);
+            case "qwen2" -> LlamaModel.load(file, ModelConfig.fromGguf(file), kernels, RopeStyle.NEOX);
+            default -> throw new UnsupportedArchitectureException(arch.isEmpty() ? "(none)" : arch, SUPPORTED);
+        };
+    }
+}

@@ -1,0 +1,46 @@
+package dev.sentemb.model;
+
+import java.util.Arrays;
+
+/**
+ * Final-norm hidden states of a packed batch ({@code hidden_states[-1]} in Hugging Face terms):
+ * {@code hidden} is [T × dim] row-major and sequence i owns rows offsets[i] .. offsets[i+1]-1.
+ */
+public record PackedHidden(float[] hidden, int[] offsets, int dim) {
+
+    public int sequenceCount() {
+        return offsets.length - 1;
+    }
+
+    public int length(int sequence) {
+        return offsets[sequence + 1] - offsets[sequence];
+    }
+
+    /** The hidden state of token {@code token} of sequence {@code sequence}, a copy. */
+    public float[] row(int sequence, int token) {
+        java.util.Objects.checkIndex(token, length(sequence));
+        int from = (offsets[sequence] + token) * dim;
+        return Arrays.copyOfRange(hidden, from, from + dim);
+    }
+
+    /** The state of the sequence's last token: the PromptEOL embedding. */
+    public float[] lastToken(int sequence) {
+        return row(sequence, length(sequence) - 1);
+    }
+
+    /** The mean of the states of all the sequence's tokens (a masked mean: no padding exists). */
+    public float[] meanOf(int sequence) {
+        double[] sum = new double[dim];
+        for (int t = offsets[sequence]; t < offsets[sequence + 1]; t++) {
+            for (int i = 0; i < dim; i++) {
+                sum[i] += hidden[t * dim + i];
+            }
+        }
+        float[] mean = new float[dim];
+        int n = length(sequence);
+        for (int i = 0; i < dim; i++) {
+            mean[i] = (float) (sum[i] / n);
+        }
+        return mean;
+    }
+}
