@@ -2,7 +2,8 @@ package dev.sentemb.kernel;
 
 /**
  * Causal grouped-query attention over a packed batch: sequences lie back to back in q/k/v and each
- * token attends only to the tokens of its own sequence at or before it. No padding and no mask
+ * token attends only to the tokens of its own sequence at or before it (and within the shape's
+ * sliding window, if it has one). No padding and no mask
  * matrix exist, so a sequence's result cannot depend on its neighbours.
  *
  * <p>Work items are (sequence, head, block of {@link #QUERY_BLOCK} queries), claimed dynamically.
@@ -54,14 +55,16 @@ final class CausalAttention {
         int kvw = shape.kvWidth();
         int kvHead = head / (shape.heads() / shape.kvHeads());
         float[] scores = new float[to];
+        int window = shape.window();
         for (int i = from; i < to; i++) {
             int qo = (seqStart + i) * qw + head * hd;
-            for (int j = 0; j <= i; j++) {
+            int first = window > 0 ? Math.max(0, i - window + 1) : 0; // sliding window: the last `window` keys
+            for (int j = first; j <= i; j++) {
                 scores[j] = VectorMath.dot(q, qo, k, (seqStart + j) * kvw + kvHead * hd, hd) * shape.scale();
             }
-            VectorMath.softmax(scores, 0, i + 1);
+            VectorMath.softmax(scores, first, i + 1 - first);
             java.util.Arrays.fill(out, qo, qo + hd, 0f);
-            for (int j = 0; j <= i; j++) {
+            for (int j = first; j <= i; j++) {
                 VectorMath.axpy(scores[j], v, (seqStart + j) * kvw + kvHead * hd, out, qo, hd);
             }
         }

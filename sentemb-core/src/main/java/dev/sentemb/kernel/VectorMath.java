@@ -149,6 +149,28 @@ final class VectorMath {
         }
     }
 
+    /** As {@link #siluMul} with gelu (tanh approximation, in PyTorch's order of operations) for silu. */
+    static void geluTanhMul(float[] gate, float[] up, int o, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, gate, o + i);
+            geluTanh(g).mul(FloatVector.fromArray(S, up, o + i)).intoArray(gate, o + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector g = FloatVector.fromArray(S, gate, o + i, m);
+            geluTanh(g).mul(FloatVector.fromArray(S, up, o + i, m)).intoArray(gate, o + i, m);
+        }
+    }
+
+    private static final float GELU_BETA = (float) (Math.sqrt(2) * (2 / Math.sqrt(Math.PI)) * 0.5);
+    private static final float GELU_KAPPA = 0.044715f;
+
+    private static FloatVector geluTanh(FloatVector x) {
+        FloatVector inner = x.mul(x).mul(x).mul(GELU_KAPPA).add(x).mul(GELU_BETA);
+        return x.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f));
+    }
+
     private static FloatVector silu(FloatVector g) {
         return g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
     }
