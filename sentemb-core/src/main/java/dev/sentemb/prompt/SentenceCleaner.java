@@ -18,9 +18,4 @@ public final class SentenceCleaner {
         }
         return s;
     }
-
-    /** SentEval's view of a sentence: split on whitespace, joined by single spaces. */
-    public static String sentEvalJoin(String raw) {
-        return String.join(" ", raw.strip().split("\\s+", -1)).strip();
-    }
 }

@@ -64,9 +64,4 @@ class PromptTemplateTest {
         assertThrows(SentembException.class, () -> Templates.resolve("icl:nope"));
         assertThrows(SentembException.class, () -> Templates.resolve("hello"));
     }
-
-    @Test
-    void sentEvalJoinCollapsesWhitespace() {
-        assertEquals("a b c", SentenceCleaner.sentEvalJoin("  a \t b\n c "));
-    }
 }
