@@ -23,11 +23,14 @@ final class CausalAttention {
     static void attend(Parallel parallel, float[] q, float[] k, float[] v, int[] offsets, AttentionShape shape, float[] out) {
         int sequences = offsets.length - 1;
         int[] itemStart = new int[sequences + 1]; // first work item of each sequence
+        int longest = 0;
         for (int s = 0; s < sequences; s++) {
             int len = offsets[s + 1] - offsets[s];
+            longest = Math.max(longest, len);
             itemStart[s + 1] = itemStart[s] + shape.heads() * ((len + QUERY_BLOCK - 1) / QUERY_BLOCK);
         }
-        parallel.forEach(itemStart[sequences], item -> {
+        int scoresLength = longest;
+        parallel.forEach(itemStart[sequences], () -> new float[scoresLength], (scores, item) -> {
             int s = findSequence(itemStart, item);
             int local = item - itemStart[s];
             int len = offsets[s + 1] - offsets[s];
@@ -35,7 +38,7 @@ final class CausalAttention {
             int head = local / blocks;
             int block = local % blocks;
             int from = block * QUERY_BLOCK;
-            attendBlock(q, k, v, out, offsets[s], from, Math.min(len, from + QUERY_BLOCK), head, shape);
+            attendBlock(q, k, v, out, offsets[s], from, Math.min(len, from + QUERY_BLOCK), head, shape, scores);
         });
     }
 
@@ -49,12 +52,12 @@ final class CausalAttention {
     }
 
     /** Queries from..to-1 (sequence-local) of one head of the sequence starting at row {@code seqStart}. */
-    private static void attendBlock(float[] q, float[] k, float[] v, float[] out, int seqStart, int from, int to, int head, AttentionShape shape) {
+    private static void attendBlock(float[] q, float[] k, float[] v, float[] out, int seqStart, int from, int to, int head, AttentionShape shape,
+            float[] scores) {
         int hd = shape.headDim();
         int qw = shape.qWidth();
         int kvw = shape.kvWidth();
         int kvHead = head / (shape.heads() / shape.kvHeads());
-        float[] scores = new float[to];
         int window = shape.window();
         for (int i = from; i < to; i++) {
             int qo = (seqStart + i) * qw + head * hd;

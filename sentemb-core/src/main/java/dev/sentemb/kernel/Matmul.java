@@ -29,9 +29,6 @@ final class Matmul {
 
     private Matmul() {}
 
-    /** Scratch owned by one thread: decoded weight rows and the k-major panel. */
-    private static final ThreadLocal<float[][]> SCRATCH = new ThreadLocal<>();
-
     static void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] out) {
         int n = w.rows();
         int k = w.cols();
@@ -45,8 +42,8 @@ final class Matmul {
         float[] a = packActivations(x, rows, k);
         int tiles = (rows + MR - 1) / MR;
         int panels = (n + NR - 1) / NR;
-        parallel.forEach(panels, p -> {
-            float[][] scratch = scratch(k);
+        // per thread: decoded weight rows [NR × K] and the k-major panel [K × NR]
+        parallel.forEach(panels, () -> new float[][] {new float[NR * k], new float[NR * k]}, (scratch, p) -> {
             float[] decoded = scratch[0];
             float[] panel = scratch[1];
             int n0 = p * NR;
@@ -57,15 +54,6 @@ final class Matmul {
                 microKernel(a, t * MR * k, panel, k, out, t * MR, rows, n0, nr, n);
             }
         });
-    }
-
-    private static float[][] scratch(int k) {
-        float[][] s = SCRATCH.get();
-        if (s == null || s[1].length < NR * k) {
-            s = new float[][] {new float[NR * k], new float[NR * k]};
-            SCRATCH.set(s);
-        }
-        return s;
     }
 
     /** x[T×K] → a[tile][k][r], r < MR; rows past T are zero. */

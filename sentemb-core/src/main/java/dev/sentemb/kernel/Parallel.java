@@ -7,6 +7,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
+import java.util.function.Supplier;
 
 /**
  * A fixed pool that runs the items of one parallel loop across {@code threads} threads: the caller
@@ -35,16 +37,26 @@ public final class Parallel implements AutoCloseable {
 
     /** Runs {@code body.accept(i)} for every i in [0, items), spread over the pool; rethrows the first failure. */
     public void forEach(int items, IntConsumer body) {
+        forEach(items, () -> null, (state, i) -> body.accept(i));
+    }
+
+    /**
+     * Like {@link #forEach(int, IntConsumer)}, with per-thread scratch: each thread that takes part
+     * in this loop calls {@code scratch} once, before its first item, and passes the result to every
+     * item it runs. Scratch lives only as long as the loop, so idle callers hold no memory.
+     */
+    public <S> void forEach(int items, Supplier<S> scratch, ObjIntConsumer<S> body) {
         if (items <= 0) {
             return;
         }
         if (workers == null || items == 1) {
+            S state = scratch.get();
             for (int i = 0; i < items; i++) {
-                body.accept(i);
+                body.accept(state, i);
             }
             return;
         }
-        Loop loop = new Loop(items, body);
+        Loop<S> loop = new Loop<>(items, scratch, body);
         int helpers = Math.min(threads - 1, items - 1);
         for (int h = 0; h < helpers; h++) {
             workers.execute(loop::work);
@@ -70,24 +82,32 @@ public final class Parallel implements AutoCloseable {
     }
 
     /** One parallel loop: a claim counter, a completion latch over items, the first error. */
-    private static final class Loop {
+    private static final class Loop<S> {
         private final int items;
-        private final IntConsumer body;
+        private final Supplier<S> scratch;
+        private final ObjIntConsumer<S> body;
         private final AtomicInteger next = new AtomicInteger();
         private final CountDownLatch done;
         private final AtomicReference<Throwable> error = new AtomicReference<>();
 
-        Loop(int items, IntConsumer body) {
+        Loop(int items, Supplier<S> scratch, ObjIntConsumer<S> body) {
             this.items = items;
+            this.scratch = scratch;
             this.body = body;
             this.done = new CountDownLatch(items);
         }
 
         void work() {
+            S state = null;
+            boolean ready = false;
             for (int i; (i = next.getAndIncrement()) < items; ) {
                 try {
                     if (error.get() == null) {
-                        body.accept(i);
+                        if (!ready) {
+                            state = scratch.get();
+                            ready = true;
+                        }
+                        body.accept(state, i);
                     }
                 } catch (Throwable t) {
                     error.compareAndSet(null, t);
