@@ -23,6 +23,8 @@ class OracleParityTest {
         "smollm2-135m, icl, icl:smoking",
         "qwen2.5-coder-0.5b, plain, eol",
         "qwen2.5-coder-0.5b, icl, icl:smoking",
+        "gemma3-270m, plain, eol",
+        "gemma3-270m, icl, icl:smoking",
     })
     void matchesTransformersAndLlamaCpp(String model, String set, String template) throws Exception {
         List<Item> items = OracleFixture.items(model, set + ".jsonl");
@@ -56,7 +58,7 @@ class OracleParityTest {
     }
 
     @ParameterizedTest(name = "{0} mean pooling")
-    @CsvSource({"smollm2-135m", "qwen2.5-coder-0.5b"})
+    @CsvSource({"smollm2-135m", "qwen2.5-coder-0.5b", "gemma3-270m"})
     void meanPoolingMatchesTransformers(String model) throws Exception {
         List<Item> items = OracleFixture.items(model, "plain.jsonl").subList(0, 40);
         float[][] hf = OracleFixture.matrix(model, "plain.hf.mean.npy");
