@@ -1,5 +1,6 @@
 package dev.sentemb.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sentemb.testing.OracleFixture;
 import dev.sentemb.testing.TestModels;
+import dev.sentemb.tokenizer.Tokenizer;
+import dev.sentemb.tokenizer.Tokenizers;
 import dev.sentemb.weights.GgufFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,18 +47,25 @@ class Gemma3ForwardTest {
         float[][] rows = OracleFixture.matrix(MODEL, "long.hf.rows.npy");
         float[][] lcLast = OracleFixture.matrix(MODEL, "long.llamacpp.last.npy");
         List<OracleFixture.Item> lcItems = OracleFixture.items(MODEL, "long.llamacpp.jsonl");
+        // Packed with two prefixes of the first prompt, whose last tokens are HF rows at positions 1 and 511.
+        int[] first = items.get(0).ids();
         List<int[]> batch = new ArrayList<>();
-        items.forEach(it -> batch.add(it.ids()));
-        int[] shortPrompt = OracleFixture.items(MODEL, "plain.jsonl").get(0).ids();
-        batch.add(1, shortPrompt);
+        batch.add(first);
+        batch.add(Arrays.copyOf(first, 2));
+        batch.add(items.get(1).ids());
+        batch.add(Arrays.copyOf(first, 512));
         assertTrue(items.get(0).ids().length > 600, "the long prompt has only " + items.get(0).ids().length + " tokens");
 
         try (GgufFile file = GgufFile.open(TestModels.require(MODEL)); TransformerModel m = ModelLoader.load(file, 2)) {
+            Tokenizer tok = Tokenizers.fromGguf(file);
+            for (OracleFixture.Item it : items) {
+                assertArrayEquals(it.ids(), tok.encode(it.prompt()), "token ids of the long prompt");
+            }
             PackedHidden h = m.forward(batch);
             int row = 0;
             double min = 1;
             for (int p = 0; p < items.size(); p++) {
-                int seq = p == 0 ? 0 : p + 1;
+                int seq = 2 * p;
                 double c = HfReference.cosine(h.lastToken(seq), last[p]);
                 min = Math.min(min, c);
                 assertTrue(c >= 0.9999, "prompt " + p + " (" + items.get(p).ids().length + " tokens) last-token cosine " + c);
@@ -64,12 +74,23 @@ class Gemma3ForwardTest {
                     min = Math.min(min, cp);
                     assertTrue(cp >= 0.9999, "prompt " + p + " position " + pos + " cosine " + cp);
                 }
+                // Over 700+ tokens llama.cpp itself drifts from transformers (cos ~0.998, with an fp32 KV
+                // cache too: its quantized activations): we must sit exactly where transformers sits.
                 if (Arrays.equals(lcItems.get(p).ids(), items.get(p).ids())) {
                     double cl = HfReference.cosine(h.lastToken(seq), lcLast[p]);
-                    assertTrue(cl >= 0.999, "prompt " + p + " cosine vs llama.cpp " + cl);
-                    System.out.printf("gemma3 long prompt %d (%d tokens): cos vs llama.cpp %.6f%n", p, items.get(p).ids().length, cl);
+                    double hfToLc = HfReference.cosine(last[p], lcLast[p]);
+                    assertTrue(cl >= 0.995 && Math.abs(cl - hfToLc) <= 1e-4,
+                            "prompt " + p + " cosine vs llama.cpp " + cl + ", transformers vs llama.cpp " + hfToLc);
+                    System.out.printf("gemma3 long prompt %d (%d tokens): cos vs llama.cpp %.6f (transformers vs llama.cpp %.6f)%n",
+                            p, items.get(p).ids().length, cl, hfToLc);
                 }
             }
+            int[] pos0 = positions.get(0);
+            int at1 = Arrays.binarySearch(pos0, 1), at511 = Arrays.binarySearch(pos0, 511);
+            assertTrue(at1 >= 0 && at511 >= 0, "fixture positions lack 1 or 511");
+            double c1 = HfReference.cosine(h.lastToken(1), rows[at1]);
+            double c511 = HfReference.cosine(h.lastToken(3), rows[at511]);
+            assertTrue(c1 >= 0.9999 && c511 >= 0.9999, "packed prefixes: cosines " + c1 + ", " + c511);
             System.out.printf("gemma3 long prompts vs HF fp32: min cosine %.8f over %d rows%n", min, row + items.size());
         }
     }
