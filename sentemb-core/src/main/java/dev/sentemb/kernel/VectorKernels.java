@@ -40,7 +40,7 @@ final class VectorKernels implements Kernels {
         forRows(rows, width, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int o = t * width;
-                float mean = VectorMath.sumOfSquares(x, o, width) / width;
+                float mean = VectorMath.dot(x, o, x, o, width) / width;
                 float inv = (float) (1.0 / Math.sqrt(mean + eps));
                 VectorMath.scaleByWeight(x, o, inv, weight, out, width);
             }

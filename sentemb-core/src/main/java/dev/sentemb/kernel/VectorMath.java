@@ -1,16 +1,59 @@
 package dev.sentemb.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vectorised primitives on slices of float arrays, shared by the row-wise kernels. */
+/**
+ * Vectorised primitives on slices of float arrays, shared by the row-wise kernels.
+ *
+ * <p>Everything here is deterministic bit for bit: sums of lanes are taken in a fixed order and
+ * {@link #exp} is a polynomial built from fma, so results do not change when the JIT replaces the
+ * Vector API's Java fallback by intrinsics (whose lane reductions and transcendental functions round
+ * differently). Together with the fixed k-order of the matmul, that makes a sequence's hidden states
+ * identical whatever it is packed with, from the first call on.
+ */
 final class VectorMath {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     private VectorMath() {}
+
+    /** Σ of the lanes, lane 0 first. */
+    static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
+    /**
+     * e^x per lane, within 2 ulp over the normal range (Cephes expf: x = n·ln2 + r, |r| ≤ ln2/2, a
+     * degree-6 polynomial for e^r, 2^n built in the exponent bits). Inputs are clamped to
+     * [-87, 88], so very negative x gives ~1e-38 rather than 0 and large x stays finite.
+     */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(-87f).min(88f);
+        FloatVector t = x.fma(1.44269504088896341f, 12582912f); // round(x·log2 e) + 1.5·2^23
+        FloatVector n = t.sub(12582912f);
+        FloatVector r = n.fma(c(-0.693359375f), x);
+        r = n.fma(c(2.12194440e-4f), r);
+        FloatVector p = r.fma(c(1.9875691500e-4f), c(1.3981999507e-3f));
+        p = p.fma(r, c(8.3334519073e-3f));
+        p = p.fma(r, c(4.1665795894e-2f));
+        p = p.fma(r, c(1.6666665459e-1f));
+        p = p.fma(r, c(5.0000001201e-1f));
+        FloatVector y = p.fma(r.mul(r), r).add(1f);
+        IntVector pow2 = ((IntVector) t.reinterpretAsInts()).sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23);
+        return y.mul(pow2.reinterpretAsFloats());
+    }
+
+    private static FloatVector c(float value) {
+        return FloatVector.broadcast(S, value);
+    }
 
     /** Σ a[ao+i]·b[bo+i] for i < n. */
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
@@ -19,11 +62,11 @@ final class VectorMath {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            s += a[ao + i] * b[bo + i];
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            acc = FloatVector.fromArray(S, a, ao + i, m).fma(FloatVector.fromArray(S, b, bo + i, m), acc);
         }
-        return s;
+        return sumLanes(acc);
     }
 
     /** y[yo+i] += alpha·x[xo+i] for i < n. */
@@ -34,13 +77,8 @@ final class VectorMath {
             FloatVector.fromArray(S, x, xo + i).fma(va, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
         }
         for (; i < n; i++) {
-            y[yo + i] += alpha * x[xo + i];
+            y[yo + i] = Math.fma(alpha, x[xo + i], y[yo + i]);
         }
-    }
-
-    /** Σ x[o+i]² for i < n. */
-    static float sumOfSquares(float[] x, int o, int n) {
-        return dot(x, o, x, o, n);
     }
 
     /** x[o+i] *= s for i < n. */
@@ -55,7 +93,7 @@ final class VectorMath {
         }
     }
 
-    /** max of x[o+i] for i < n (n ≥ 1). */
+    /** max of x[o+i] for i < n (n ≥ 1); exact in any order. */
     static float max(float[] x, int o, int n) {
         float m = Float.NEGATIVE_INFINITY;
         int i = 0;
@@ -74,21 +112,20 @@ final class VectorMath {
 
     /** x[o+i] = exp(x[o+i] - shift) for i < n; returns their sum. */
     static float expShifted(float[] x, int o, int n, float shift) {
-        FloatVector vs = FloatVector.broadcast(S, shift);
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, o + i).sub(vs).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(S, x, o + i).sub(shift));
             e.intoArray(x, o + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(x[o + i] - shift);
-            x[o + i] = e;
-            sum += e;
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector e = exp(FloatVector.fromArray(S, x, o + i, m).sub(shift));
+            e.intoArray(x, o + i, m);
+            acc = acc.add(e, m);
         }
-        return sum;
+        return sumLanes(acc);
     }
 
     /** In-place softmax of x[o .. o+n). */
@@ -132,10 +169,7 @@ final class VectorMath {
         }
     }
 
-    /**
-     * gate[o+i] = silu(gate[o+i]) · up[o+i], silu(g) = g / (1 + e^-g). The tail goes through a masked
-     * vector too, so every element gets the same exp whatever chunk it falls in (batch invariance).
-     */
+    /** gate[o+i] = silu(gate[o+i]) · up[o+i], silu(g) = g / (1 + e^-g); the tail is a masked vector too. */
     static void siluMul(float[] gate, float[] up, int o, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
@@ -172,6 +206,6 @@ final class VectorMath {
     }
 
     private static FloatVector silu(FloatVector g) {
-        return g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+        return g.div(exp(g.neg()).add(1f));
     }
 }

@@ -7,6 +7,11 @@ import dev.sentemb.kernel.Rope;
 /**
  * Causal self-attention with grouped-query heads and rotary positions: project to q/k/v (optional
  * biases, as qwen2 has), rotate q and k by position, attend within each packed sequence, project back.
+ *
+ * <p>Extension point for the shared-prefix KV cache: k and v are computed here, per layer, from the
+ * batch's rows only. A cached prefix adds its (already rotated) k/v for this layer in front of each
+ * sequence's own and shifts the sequence's positions by the prefix length; nothing else in the layer
+ * changes, since every other block works row by row.
  */
 public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, AttentionShape shape, Rope rope) {
 

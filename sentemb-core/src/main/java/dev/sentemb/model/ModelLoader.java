@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Builds the right {@link TransformerModel} for a GGUF file from its {@code general.architecture}.
  * Each architecture is a small class over the shared blocks (attention, norms, MLPs, RoPE); adding one
- * is a new case here.
+ * (gemma3: scaled embeddings, extra norms, GELU MLP, sliding-window layers) is a new class and a new
+ * case here.
  */
 public final class ModelLoader {
     /** Architectures this engine runs, as GGUF names them. */

@@ -2,6 +2,7 @@ package dev.sentemb.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -85,6 +86,38 @@ class RowOpsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void polynomialExpIsWithinThreeUlpOverTheNormalRange() {
+        int l = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        float[] x = new float[l];
+        float[] y = new float[l];
+        double worst = 0;
+        Random r = new Random(9);
+        for (int rep = 0; rep < 20000; rep++) {
+            for (int i = 0; i < l; i++) x[i] = rep < 10 ? -87f + 175f * i / l : -87f + 175f * r.nextFloat();
+            VectorMath.exp(jdk.incubator.vector.FloatVector.fromArray(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, x, 0)).intoArray(y, 0);
+            for (int i = 0; i < l; i++) {
+                double want = Math.exp(x[i]);
+                double ulps = Math.abs(y[i] - want) / Math.ulp((float) want);
+                worst = Math.max(worst, ulps);
+                assertTrue(ulps <= 3, "exp(" + x[i] + ") = " + y[i] + " vs " + want);
+            }
+        }
+        System.out.printf("polynomial exp: worst error %.2f ulp%n", worst);
+    }
+
+    @Test
+    void softmaxSumsToOneAndMatchesReference() {
+        float[] x = MatmulTest.random(new Random(10), 45);
+        for (int i = 0; i < x.length; i++) x[i] *= 8;
+        float[] y = x.clone();
+        VectorMath.softmax(y, 0, y.length);
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (float v : x) max = Math.max(max, v);
+        for (float v : x) sum += Math.exp(v - max);
+        for (int i = 0; i < x.length; i++) assertEquals(Math.exp(x[i] - max) / sum, y[i], 1e-6, "at " + i);
     }
 
     @Test

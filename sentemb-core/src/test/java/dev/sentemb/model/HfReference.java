@@ -14,16 +14,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Hugging Face transformers' fp32 hidden states for a few prompts (test resources under
- * engine/&lt;model&gt;/: prompts.jsonl with "ids", hf.last.npy and hf.mean.npy, [prompts × d] float32).
+ * Hugging Face transformers' fp32 hidden states for prompts run alone: token ids (a jsonl with "ids"
+ * per line) and [prompts × d] float32 .npy matrices of the last-token state and (optionally) the mean.
+ * Two sources: engine/&lt;model&gt;/ (a handful of prompts, this package's own) and the oracle fixtures
+ * oracle/&lt;model&gt;/{plain,icl}.* (200 STS-B/SICK sentences each, tools/oracle).
  */
 record HfReference(List<int[]> ids, float[][] last, float[][] mean) {
 
+    /** The handful of prompts under engine/&lt;model&gt;/. */
     static HfReference load(String model) {
         String dir = "/engine/" + model + "/";
+        return load(dir + "prompts.jsonl", dir + "hf.last.npy", dir + "hf.mean.npy");
+    }
+
+    /** The oracle fixture of {@code kind} ("plain" or "icl"); mean is null where the oracle has none. */
+    static HfReference oracle(String model, String kind) {
+        String dir = "/oracle/" + model + "/" + kind;
+        String mean = dir + ".hf.mean.npy";
+        return load(dir + ".jsonl", dir + ".hf.last.npy", HfReference.class.getResource(mean) == null ? null : mean);
+    }
+
+    static HfReference load(String idsJsonl, String lastNpy, String meanNpy) {
         List<int[]> ids = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
-        for (String line : new String(bytes(dir + "prompts.jsonl"), StandardCharsets.UTF_8).split("\n")) {
+        for (String line : new String(bytes(idsJsonl), StandardCharsets.UTF_8).split("\n")) {
             if (line.isBlank()) continue;
             try {
                 JsonNode node = json.readTree(line).get("ids");
@@ -34,7 +48,11 @@ record HfReference(List<int[]> ids, float[][] last, float[][] mean) {
                 throw new UncheckedIOException(e);
             }
         }
-        return new HfReference(ids, npy(bytes(dir + "hf.last.npy")), npy(bytes(dir + "hf.mean.npy")));
+        float[][] last = npy(bytes(lastNpy));
+        if (last.length != ids.size()) {
+            throw new IllegalStateException(lastNpy + " has " + last.length + " rows for " + ids.size() + " prompts");
+        }
+        return new HfReference(ids, last, meanNpy == null ? null : npy(bytes(meanNpy)));
     }
 
     private static byte[] bytes(String resource) {
