@@ -200,9 +200,11 @@ final class VectorMath {
     private static final float GELU_BETA = (float) (Math.sqrt(2) * (2 / Math.sqrt(Math.PI)) * 0.5);
     private static final float GELU_KAPPA = 0.044715f;
 
+    /** tanh through {@link #exp} (1 + tanh(y) = 2 − 2/(e^{2y} + 1)), so masked tails compute what full vectors do. */
     private static FloatVector geluTanh(FloatVector x) {
         FloatVector inner = x.mul(x).mul(x).mul(GELU_KAPPA).add(x).mul(GELU_BETA);
-        return x.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f));
+        FloatVector onePlusTanh = c(2f).sub(c(2f).div(exp(inner.mul(2f)).add(1f)));
+        return x.mul(0.5f).mul(onePlusTanh);
     }
 
     private static FloatVector silu(FloatVector g) {
