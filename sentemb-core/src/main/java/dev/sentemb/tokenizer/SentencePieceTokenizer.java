@@ -62,7 +62,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
         Map<String, Integer> vocab = new HashMap<>(tokens.length * 2);
         for (int i = 0; i < tokens.length; i++) {
             String t = tokens[i];
-            keyed[i] = t.length() > 1 && t.isBlank() && t.chars().allMatch(c -> c == ' ') ? String.valueOf(SPACE_MARK).repeat(t.length()) : t;
+            keyed[i] = isSpaceRun(t) ? String.valueOf(SPACE_MARK).repeat(t.codePointCount(0, t.length())) : t;
             vocab.put(keyed[i], i);
         }
         this.bmpIds = new int[0x10000];
@@ -86,6 +86,11 @@ public final class SentencePieceTokenizer implements Tokenizer {
         }
         this.bpe = new BytePairEncoder(VocabularyMerges.build(keyed, vocab));
         this.added = new AddedTokens(addedTokens(tokens, tokenTypes, vocab));
+    }
+
+    /** HF's test for a token to re-spell: it holds a space and nothing but whitespace (Python's str.isspace). */
+    private static boolean isSpaceRun(String t) {
+        return t.indexOf(' ') >= 0 && t.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
     }
 
     /** The tokenizer of a GGUF file stating {@code tokenizer.ggml.model = llama}. */
