@@ -25,6 +25,8 @@ class OracleParityTest {
         "smollm2-135m, icl, icl:smoking",
         "qwen2.5-coder-0.5b, plain, eol",
         "qwen2.5-coder-0.5b, icl, icl:smoking",
+        "gemma3-270m, plain, eol",
+        "gemma3-270m, icl, icl:smoking",
     })
     void matchesTransformersAndLlamaCpp(String model, String set, String template) throws Exception {
         List<Item> items = OracleFixture.items(model, set + ".jsonl");
