@@ -87,6 +87,6 @@ final class HfConfig {
         return new ModelConfig(modelType(), dim, requiredInt("num_hidden_layers"), heads,
                 optInt("num_key_value_heads", heads), headDim, requiredInt("intermediate_size"),
                 (float) optDouble("rms_norm_eps", 1e-6), ropeTheta(10000), headDim, ropeScaling(), ropeFactor(),
-                optInt("max_position_embeddings", 0), requiredInt("vocab_size"));
+                optInt("max_position_embeddings", 1 << 20), requiredInt("vocab_size"));
     }
 }
