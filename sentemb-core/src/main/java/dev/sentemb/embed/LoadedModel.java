@@ -41,13 +41,14 @@ record LoadedModel(Path path, GgufFile gguf, HfCheckpoint hf, Tokenizer tokenize
                 throw e;
             }
         }
-        if (adapter != null || q8) {
-            throw new dev.sentemb.SentembException("--adapter and --q8 apply to Hugging Face model directories; "
-                    + path + " is a GGUF file (its weights are already quantized, and llama.cpp permutes llama's q/k rows)");
+        if (q8) {
+            throw new dev.sentemb.SentembException("--q8 applies to Hugging Face model directories; " + path
+                    + " is a GGUF file, whose weights keep the quantization they were saved with");
         }
         GgufFile f = GgufFile.open(path);
         try {
-            return new LoadedModel(path, f, null, Tokenizers.fromGguf(f), ModelLoader.load(f, threads));
+            LoraAdapter lora = adapter == null ? null : LoraAdapter.load(adapter, merge);
+            return new LoadedModel(path, f, null, Tokenizers.fromGguf(f), ModelLoader.load(f, threads, lora));
         } catch (RuntimeException e) {
             f.close();
             throw e;

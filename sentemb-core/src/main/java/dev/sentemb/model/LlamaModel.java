@@ -36,6 +36,13 @@ public final class LlamaModel implements TransformerModel {
         return load(new GgufWeights(file), c, kernels, ropeStyle);
     }
 
+    /** The GGUF model with a LoRA adapter (q/k updates permuted as llama.cpp permuted the weights, for NORM rope). */
+    static LlamaModel load(GgufFile file, ModelConfig c, Kernels kernels, RopeStyle ropeStyle, LoraAdapter adapter) {
+        LlamaModel m = load(new AdaptedWeights(new GgufWeights(file), adapter, c, ropeStyle == RopeStyle.NORM), c, kernels, ropeStyle);
+        adapter.checkAllApplied();
+        return m;
+    }
+
     /** Builds the model from any weight source (canonical llama.cpp names); the source must outlive the model. */
     static LlamaModel load(WeightSource w, ModelConfig c, Kernels kernels, RopeStyle ropeStyle) {
         if (!ROPE_SCALINGS.contains(c.ropeScaling())) {

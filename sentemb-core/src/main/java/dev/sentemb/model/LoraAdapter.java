@@ -129,6 +129,14 @@ public final class LoraAdapter {
 
     /** The layer {@code base} (HF module name {@code module}, without .weight) with this adapter's update, if it has one. */
     Linear apply(String module, Linear base) {
+        return apply(module, base, 0);
+    }
+
+    /**
+     * As {@link #apply(String, Linear)}, for a weight whose rows llama.cpp permuted per head
+     * ({@code permuteHeads} heads; 0 for none): B's rows are permuted the same way.
+     */
+    Linear apply(String module, Linear base, int permuteHeads) {
         Pair p = modules.get(module);
         if (p == null) {
             return base;
@@ -138,13 +146,29 @@ public final class LoraAdapter {
                     + base.out() + "x" + base.in());
         }
         used.add(module);
-        LowRank lr = new LowRank(new DenseMatrix(p.a, p.r, p.in), new DenseMatrix(p.b, p.out, p.r), p.scale);
+        float[] b = permuteHeads > 0 ? permuteRows(p.b, permuteHeads, p.r) : p.b;
+        LowRank lr = new LowRank(new DenseMatrix(p.a, p.r, p.in), new DenseMatrix(b, p.out, p.r), p.scale);
         if (!merge) {
             return new Linear(base.weight(), base.bias(), lr);
         }
         float[] w = new float[p.out * p.in];
         base.weight().decodeRows(0, p.out, w, 0);
         return new Linear(lr.mergeInto(w, p.out, p.in), base.bias());
+    }
+
+    /** llama.cpp's convert permute on rows: HF row h·hd + j·hd/2 + i goes to row h·hd + 2i + j. */
+    static float[] permuteRows(float[] w, int heads, int cols) {
+        int rows = w.length / cols;
+        int hd = rows / heads;
+        float[] out = new float[w.length];
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < hd / 2; i++) {
+                for (int j = 0; j < 2; j++) {
+                    System.arraycopy(w, (h * hd + j * hd / 2 + i) * cols, out, (h * hd + 2 * i + j) * cols, cols);
+                }
+            }
+        }
+        return out;
     }
 
     /** Fails when a module of the adapter found no layer (an adapter for another model, or an unsupported target). */

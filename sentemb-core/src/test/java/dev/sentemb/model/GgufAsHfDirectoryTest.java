@@ -14,6 +14,8 @@ import dev.sentemb.weights.GgufFile;
 import dev.sentemb.weights.GgufTensor;
 import dev.sentemb.weights.HfCheckpoint;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Random;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,14 +44,66 @@ class GgufAsHfDirectoryTest {
                 expected = m.forward(ids);
             }
             try (HfCheckpoint ckpt = HfCheckpoint.open(tmp); TransformerModel m = HfModels.load(ckpt, Kernels.vector(2), false, null)) {
-                PackedHidden got = m.forward(ids);
-                for (int s = 0; s < ids.size(); s++) {
-                    double cos = HfFixture.cosine(got.lastToken(s), expected.lastToken(s));
-                    assertTrue(cos >= 0.9999, "prompt " + s + ": cos " + cos);
-                    assertTrue(HfFixture.maxAbs(got.lastToken(s), expected.lastToken(s)) < 1e-2, "prompt " + s);
+                assertSame(m.forward(ids), expected, ids.size());
+            }
+
+            // A random LoRA on q/k/v/o/gate: the GGUF path must permute B's q/k rows as llama.cpp permuted
+            // the weights, so GGUF + adapter equals the HF directory + adapter.
+            Path adapter = Files.createDirectories(tmp.resolve("adapter"));
+            writeAdapter(c, adapter);
+            PackedHidden hfAdapted;
+            try (HfCheckpoint ckpt = HfCheckpoint.open(tmp);
+                 TransformerModel m = HfModels.load(ckpt, Kernels.vector(2), false, LoraAdapter.load(adapter, false))) {
+                hfAdapted = m.forward(ids);
+            }
+            assertTrue(HfFixture.cosine(hfAdapted.lastToken(0), expected.lastToken(0)) < 0.999, "the adapter must change the output");
+            for (boolean merge : new boolean[] {false, true}) {
+                try (TransformerModel m = ModelLoader.load(gguf, 2, LoraAdapter.load(adapter, merge))) {
+                    assertSame(m.forward(ids), hfAdapted, ids.size());
                 }
             }
         }
+    }
+
+    private static void assertSame(PackedHidden got, PackedHidden expected, int n) {
+        for (int s = 0; s < n; s++) {
+            double cos = HfFixture.cosine(got.lastToken(s), expected.lastToken(s));
+            assertTrue(cos >= 0.9999, "prompt " + s + ": cos " + cos);
+            assertTrue(HfFixture.maxAbs(got.lastToken(s), expected.lastToken(s)) < 1e-2, "prompt " + s);
+        }
+    }
+
+    /** A PEFT-layout adapter (r 8, alpha 16) with seeded random A and B for every layer's q, k, v, o and gate projections. */
+    static void writeAdapter(ModelConfig c, Path dir) throws IOException {
+        Files.writeString(dir.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\", \"r\": 8, \"lora_alpha\": 16,"
+                + " \"target_modules\": [\"q_proj\", \"k_proj\", \"v_proj\", \"o_proj\", \"gate_proj\"], \"bias\": \"none\"}");
+        Random rnd = new Random(5);
+        int q = c.heads() * c.headDim();
+        int kv = c.kvHeads() * c.headDim();
+        String[][] mods = {{"self_attn.q_proj", "" + q, "" + c.dim()}, {"self_attn.k_proj", "" + kv, "" + c.dim()},
+            {"self_attn.v_proj", "" + kv, "" + c.dim()}, {"self_attn.o_proj", "" + c.dim(), "" + q},
+            {"mlp.gate_proj", "" + c.ffnDim(), "" + c.dim()}};
+        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+        for (int l = 0; l < c.layers(); l++) {
+            for (String[] m : mods) {
+                int out = Integer.parseInt(m[1]);
+                int in = Integer.parseInt(m[2]);
+                String p = "base_model.model.model.layers." + l + "." + m[0];
+                float[] a = gaussian(rnd, 8 * in, 1 / Math.sqrt(in));
+                float[] b = gaussian(rnd, out * 8, 0.05);
+                entries.add(new SafetensorsWriter.Entry(p + ".lora_A.weight", new long[] {8, in}, () -> a));
+                entries.add(new SafetensorsWriter.Entry(p + ".lora_B.weight", new long[] {out, 8}, () -> b));
+            }
+        }
+        SafetensorsWriter.write(dir.resolve("adapter_model.safetensors"), entries);
+    }
+
+    private static float[] gaussian(Random r, int n, double std) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextGaussian() * std);
+        }
+        return v;
     }
 
     /** config.json (the older top-level rope_theta spelling) and model.safetensors in LlamaForCausalLM's names. */
