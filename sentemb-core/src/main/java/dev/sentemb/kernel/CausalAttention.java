@@ -5,7 +5,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Causal grouped-query attention over a packed batch: sequences lie back to back in q/k/v and each
- * token attends only to the tokens of its own sequence at or before it. No padding and no mask
+ * token attends only to the tokens of its own sequence at or before it (and, for a shape with a
+ * sliding window, only to the last window of them). No padding and no mask
  * matrix exist, so a sequence's result cannot depend on its neighbours.
  *
  * <p>Keys are first transposed per (sequence, kv head) to kᵀ[headDim × keys], so scores come out of a
@@ -108,17 +109,20 @@ final class CausalAttention {
                 if (i0 + 3 < to) c3.mul(shape.scale()).intoArray(scores, row + 3 * pl);
             }
         }
+        int window = shape.window();
         for (int i = from; i < to; i++) {
             int row = (i - from) * pl;
             int qo = (seqStart + i) * qw + head * hd;
-            VectorMath.softmax(scores, row, i + 1);
-            int vo = seqStart * kvw + kvHead * hd;
+            int first = window > 0 ? Math.max(0, i - window + 1) : 0; // sliding window: only the last `window` keys
+            int n = i + 1 - first;
+            VectorMath.softmax(scores, row + first, n);
+            int vo = (seqStart + first) * kvw + kvHead * hd;
             if (hd == 4 * L) {
-                weightedSum4(scores, row, i + 1, v, vo, kvw, out, qo);
+                weightedSum4(scores, row + first, n, v, vo, kvw, out, qo);
             } else {
                 java.util.Arrays.fill(out, qo, qo + hd, 0f);
-                for (int j = 0; j <= i; j++) {
-                    VectorMath.axpy(scores[row + j], v, vo + j * kvw, out, qo, hd);
+                for (int j = 0; j < n; j++) {
+                    VectorMath.axpy(scores[row + first + j], v, vo + j * kvw, out, qo, hd);
                 }
             }
         }
