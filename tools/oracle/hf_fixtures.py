@@ -139,6 +139,12 @@ def base_model(arch: str, vocab: int, seed: int, **extra):
         cfg = transformers.LlamaConfig(intermediate_size=128, num_key_value_heads=2, rms_norm_eps=1e-6,
                                        rope_theta=10000.0, **{**common, **extra})
         m = transformers.LlamaModel(cfg)
+    elif arch == "gemma3":
+        # Two layers, one sliding (window 8, shorter than every prompt) and one global, as Gemma 3 interleaves them.
+        cfg = transformers.Gemma3TextConfig(intermediate_size=128, num_key_value_heads=2, head_dim=16, sliding_window=8,
+                                            layer_types=["sliding_attention", "full_attention"], query_pre_attn_scalar=16,
+                                            rms_norm_eps=1e-6, **{**common, **extra})
+        m = transformers.Gemma3TextModel(cfg)
     elif arch == "qwen2":
         cfg = transformers.Qwen2Config(intermediate_size=128, num_key_value_heads=2, rms_norm_eps=1e-6,
                                        rope_theta=1000000.0, **{**common, **extra})
@@ -194,10 +200,26 @@ def lora(base_dir: Path, d: Path, targets, seed: int, bin_format: bool):
     return pm, peft.__version__
 
 
+def gemma3(bpe, vocab: int) -> None:
+    d = fresh("gemma3")
+    tok = llama_tokenizer(bpe, d)
+    save_as(base_model("gemma3", vocab, 51), d)
+    run_and_save(reload(d), prompts(tok), d, {"arch": "gemma3_text", "weights": "model.safetensors F32",
+                                              "tokenizer": "tokenizer.json"})
+
+
 def main() -> None:
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", choices=["gemma3"], help="regenerate one fixture directory only")
+    args = ap.parse_args()
     ROOT.mkdir(parents=True, exist_ok=True)
     bpe = train_bpe()
     vocab = bpe.get_vocab_size()
+    if args.only == "gemma3":
+        gemma3(bpe, vocab)
+        return
+    gemma3(bpe, vocab)
 
     # OPT, pre-LN, no projections; tokenizer from vocab.json + merges.txt only.
     d = fresh("opt")

@@ -79,6 +79,39 @@ final class HfConfig {
         return r == null ? 1f : (float) r.path("factor").asDouble(1.0);
     }
 
+    /** rope_parameters.<layerType>.<key> (transformers 5, per attention type), or a top-level key (older configs). */
+    double ropeFor(String layerType, String key, String oldKey, double dflt) {
+        JsonNode n = c.path("rope_parameters").path(layerType).get(key);
+        if (n != null && n.isNumber()) {
+            return n.asDouble();
+        }
+        return optDouble(oldKey, dflt);
+    }
+
+    /** Gemma 3 text: the global layers' rope is the model's rope. */
+    ModelConfig gemma3() {
+        int dim = requiredInt("hidden_size");
+        int heads = requiredInt("num_attention_heads");
+        int headDim = optInt("head_dim", 256);
+        JsonNode full = c.path("rope_parameters").path("full_attention");
+        String scaling = full.isObject() ? full.path("rope_type").asText("default") : ropeScaling();
+        return new ModelConfig("gemma3", dim, requiredInt("num_hidden_layers"), heads, optInt("num_key_value_heads", heads), headDim,
+                requiredInt("intermediate_size"), (float) optDouble("rms_norm_eps", 1e-6),
+                (float) ropeFor("full_attention", "rope_theta", "rope_theta", 1_000_000), headDim,
+                scaling.equals("default") ? "none" : scaling, ropeFactor(), optInt("max_position_embeddings", 1 << 20),
+                requiredInt("vocab_size"));
+    }
+
+    /** Whether layer i is a sliding-window layer: layer_types when given, else every sliding_window_pattern-th is global. */
+    boolean isSlidingLayer(int i) {
+        JsonNode types = c.get("layer_types");
+        if (types != null && types.isArray() && i < types.size()) {
+            return types.get(i).asText().equals("sliding_attention");
+        }
+        int pattern = optInt("sliding_window_pattern", optInt("_sliding_window_pattern", 6));
+        return (i + 1) % pattern != 0;
+    }
+
     /** The llama / qwen2 family (LLaMA-1/2, SmolLM2, Qwen2.5): the fields transformers' LlamaConfig reads. */
     ModelConfig llama() {
         int dim = requiredInt("hidden_size");

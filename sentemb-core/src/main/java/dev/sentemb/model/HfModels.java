@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class HfModels {
     /** model_type values this engine runs from a Hugging Face directory. */
-    public static final List<String> SUPPORTED = List.of("llama", "qwen2", "opt");
+    public static final List<String> SUPPORTED = List.of("llama", "qwen2", "gemma3_text", "opt");
 
     /** llama.cpp's per-block tensor names and transformers' equivalents (LlamaModel / Qwen2Model). */
     private static final Map<String, String> LLAMA_BLOCK = Map.of(
@@ -35,6 +35,13 @@ public final class HfModels {
         TransformerModel model = switch (type) {
             case "llama", "qwen2" -> LlamaModel.load(new HfWeights(ckpt, HfModels::llamaName, quantizeQ8, adapter), hf.llama(),
                     kernels, RopeStyle.NEOX);
+            case "gemma3_text" -> {
+                ModelConfig c = hf.gemma3();
+                float scale = (float) (1.0 / Math.sqrt(hf.optDouble("query_pre_attn_scalar", c.headDim())));
+                float localBase = (float) hf.ropeFor("sliding_attention", "rope_theta", "rope_local_base_freq", 10_000);
+                yield Gemma3Model.load(new HfWeights(ckpt, HfModels::gemmaName, quantizeQ8, adapter), c, kernels,
+                        hf.requiredInt("sliding_window"), localBase, scale, hf::isSlidingLayer, true);
+            }
             case "opt" -> OptModel.load(hf, new HfWeights(ckpt, n -> n, quantizeQ8, adapter), kernels);
             default -> throw new UnsupportedArchitectureException(type.isEmpty() ? "(no model_type)" : type, SUPPORTED);
         };
@@ -42,6 +49,25 @@ public final class HfModels {
             adapter.checkAllApplied();
         }
         return model;
+    }
+
+    /** Gemma 3's extra norms; everything else is named as in llama. */
+    private static final Map<String, String> GEMMA_BLOCK = Map.of(
+            "attn_q_norm", "self_attn.q_norm", "attn_k_norm", "self_attn.k_norm",
+            "post_attention_norm", "post_attention_layernorm", "ffn_norm", "pre_feedforward_layernorm",
+            "post_ffw_norm", "post_feedforward_layernorm");
+
+    static String gemmaName(String canonical) {
+        if (canonical.startsWith("blk.")) {
+            int dot = canonical.indexOf('.', 4);
+            String rest = canonical.substring(dot + 1);
+            int end = rest.lastIndexOf('.');
+            String hf = GEMMA_BLOCK.get(rest.substring(0, end));
+            if (hf != null) {
+                return "layers." + canonical.substring(4, dot) + "." + hf + rest.substring(end);
+            }
+        }
+        return llamaName(canonical);
     }
 
     /** blk.3.attn_q.weight → layers.3.self_attn.q_proj.weight; token_embd → embed_tokens; output_norm → norm. */
