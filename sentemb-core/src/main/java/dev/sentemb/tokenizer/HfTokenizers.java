@@ -55,6 +55,9 @@ public final class HfTokenizers {
             throw new TokenizerException(file + ": model type '" + model.path("type").asText() + "' is not supported; supported: BPE (byte-level)");
         }
         JsonNode norm = root.path("normalizer");
+        if (model.path("byte_fallback").asBoolean(false)) {
+            return sentencePiece(root, file);
+        }
         if (!norm.isMissingNode() && !norm.isNull() && !norm.path("type").asText().equals("NFC")) {
             throw new TokenizerException(file + ": normalizer " + norm.path("type").asText() + " is not supported");
         }
@@ -98,6 +101,59 @@ public final class HfTokenizers {
         }
         return new ByteLevelBpeTokenizer(new ByteLevelBpeConfig(tokens.toArray(String[]::new), types, merges.toArray(String[]::new),
                 pre, bos, eos, bos >= 0, eos >= 0));
+    }
+
+    /**
+     * A SentencePiece BPE exported to tokenizer.json (byte fallback, spaces replaced by U+2581). Gemma's
+     * form (no dummy prefix) runs on {@link SentencePieceTokenizer}, whose merges — those the vocabulary
+     * implies — are the ones such files list; LLaMA-1/2's form (a "▁" prepended) is not implemented.
+     */
+    private static Tokenizer sentencePiece(JsonNode root, Path file) {
+        JsonNode norm = root.path("normalizer");
+        boolean gemmaForm = norm.path("type").asText().equals("Replace") && norm.path("pattern").path("String").asText().equals(" ")
+                && norm.path("content").asText().equals("\u2581");
+        if (!gemmaForm) {
+            throw new TokenizerException(file + ": SentencePiece BPE with normalizer " + norm
+                    + " is not supported; supported: Gemma's (spaces replaced by U+2581, no prefix space)."
+                    + " LLaMA-1/2's prefix-space rules are not implemented");
+        }
+        List<String> tokens = new ArrayList<>();
+        JsonNode model = root.path("model");
+        model.path("vocab").properties().forEach(e -> set(tokens, e.getValue().asInt(), e.getKey()));
+        int[] types = null;
+        List<int[]> added = new ArrayList<>();
+        for (JsonNode a : root.path("added_tokens")) {
+            int id = a.path("id").asInt();
+            set(tokens, id, a.path("content").asText());
+            added.add(new int[] {id, a.path("special").asBoolean(false) ? TokenType.CONTROL : TokenType.USER_DEFINED});
+        }
+        if (tokens.contains(null)) {
+            throw new TokenizerException(file + ": vocabulary ids are not contiguous (id " + tokens.indexOf(null) + " is missing)");
+        }
+        types = new int[tokens.size()];
+        Arrays.fill(types, TokenType.NORMAL);
+        for (int[] a : added) {
+            types[a[0]] = a[1];
+        }
+        int bos = -1;
+        int eos = -1;
+        for (JsonNode tp : templates(root.path("post_processor"))) {
+            JsonNode single = tp.path("single");
+            for (int i = 0; i < single.size(); i++) {
+                JsonNode st = single.get(i).path("SpecialToken");
+                if (!st.isMissingNode()) {
+                    int id = tp.path("special_tokens").path(st.path("id").asText()).path("ids").path(0).asInt(-1);
+                    if (i == 0) {
+                        bos = id;
+                    } else {
+                        eos = id;
+                    }
+                }
+            }
+        }
+        String unk = model.path("unk_token").asText(null);
+        int unkId = unk == null ? -1 : tokens.indexOf(unk);
+        return new SentencePieceTokenizer(tokens.toArray(String[]::new), types, bos, eos, unkId, bos >= 0, eos >= 0);
     }
 
     private static List<JsonNode> templates(JsonNode pp) {

@@ -13,19 +13,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The directory transformers itself saved from smollm2-135m's GGUF (tools/oracle/hf_real_dirs.py,
- * ~540 MB, kept outside the repository under ~/.cache/sentemb-oracle/hf/): sentemb on it, with its
+ * The directories transformers itself saved from smollm2-135m's and gemma3-270m's GGUF (tools/oracle/hf_real_dirs.py,
+ * 0.5 and 1.1 GB, kept outside the repository under ~/.cache/sentemb-oracle/hf/): sentemb on it, with its
  * tokenizer.json, matches transformers on the same directory and sentemb on the GGUF file. Runs where
  * the oracle has been run; {@link dev.sentemb.model.GgufAsHfDirectoryTest} covers real weights in CI.
  */
 class OracleHfDirectoryTest {
-    private static final Path DIR = Path.of(System.getProperty("user.home"), ".cache", "sentemb-oracle", "hf", "smollm2-135m");
+    private static final Path ROOT = Path.of(System.getProperty("user.home"), ".cache", "sentemb-oracle", "hf");
 
-    @Test
-    void smollm2DirectorySavedByTransformers() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"smollm2-135m", "gemma3-270m"})
+    void directorySavedByTransformers(String model) throws IOException {
+        Path DIR = ROOT.resolve(model);
         Assumptions.assumeTrue(Files.isRegularFile(DIR.resolve("hf.last.npy")),
                 "no transformers-saved directory at " + DIR + "; run tools/oracle/hf_real_dirs.py to check it by hand");
         List<String> texts = new ArrayList<>();
@@ -41,7 +44,7 @@ class OracleHfDirectoryTest {
             fromDir = enc.embed(texts);
         }
         float[][] fromGguf;
-        try (Encoder enc = Encoder.builder(TestModels.require("smollm2-135m").toString()).threads(2).build()) {
+        try (Encoder enc = Encoder.builder(TestModels.require(model).toString()).threads(2).build()) {
             fromGguf = enc.embed(texts);
         }
         double worstHf = 1;
@@ -50,7 +53,7 @@ class OracleHfDirectoryTest {
             worstHf = Math.min(worstHf, HfFixture.cosine(fromDir[i], hf[i]));
             worstGguf = Math.min(worstGguf, HfFixture.cosine(fromDir[i], fromGguf[i]));
         }
-        System.out.printf("smollm2-135m HF directory: min cos vs transformers %.7f, vs GGUF %.7f over %d sentences%n",
+        System.out.printf(model + " HF directory: min cos vs transformers %.7f, vs GGUF %.7f over %d sentences%n",
                 worstHf, worstGguf, texts.size());
         assertTrue(worstHf >= 0.9999, "vs transformers on the directory: " + worstHf);
         assertTrue(worstGguf >= 0.9999, "vs the GGUF file: " + worstGguf);
