@@ -208,10 +208,40 @@ def gemma3(bpe, vocab: int) -> None:
                                               "tokenizer": "tokenizer.json"})
 
 
+def llama_spm(vocab_size: int = 400) -> None:
+    """LLaMA-1/2's tokenizer kind: a SentencePiece BPE tokenizer.model (byte fallback, dummy prefix) and the
+    tokenizer.json transformers converts it to (in fast/), over the F16 llama weights of the same vocabulary size."""
+    import io
+    import sentencepiece as spm
+    lines = [l.replace("_", " ") for l in (C.data_root() / "icl_examples.txt").read_text(encoding="utf-8").splitlines()]
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(sentence_iterator=iter(lines + SENTENCES), model_writer=buf, model_type="bpe",
+                                   vocab_size=vocab_size, byte_fallback=True, character_coverage=0.99, unk_id=0, bos_id=1,
+                                   eos_id=2, pad_id=-1, num_threads=1, minloglevel=2,
+                                   normalization_rule_name="identity", remove_extra_whitespaces=False)  # as LLaMA
+    d = fresh("llama-spm")
+    (d / "tokenizer.model").write_bytes(buf.getvalue())
+    cfg = {"tokenizer_class": "LlamaTokenizer", "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
+           "add_bos_token": True, "add_eos_token": False, "legacy": True}
+    (d / "tokenizer_config.json").write_text(json.dumps(cfg, indent=2))
+    tok = transformers.AutoTokenizer.from_pretrained(str(d))
+    sp = spm.SentencePieceProcessor(model_proto=buf.getvalue())
+    rows = prompts(tok)
+    assert all(r["ids"] == [1] + sp.encode(r["prompt"]) for r in rows), "transformers and sentencepiece disagree"
+    tok.save_pretrained(str(d / "fast"))
+    for f in (d / "fast").iterdir():
+        if f.name != "tokenizer.json":
+            f.unlink()
+    m = base_model("llama", vocab_size, 21)
+    save_as(m, d, dtype=torch.float16)
+    run_and_save(reload(d), rows, d, {"arch": "llama", "weights": "model.safetensors F16",
+                                      "tokenizer": "SentencePiece BPE tokenizer.model (fast/: its tokenizer.json)"})
+
+
 def main() -> None:
     import argparse
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", choices=["gemma3"], help="regenerate one fixture directory only")
+    ap.add_argument("--only", choices=["gemma3", "llama-spm"], help="regenerate one fixture directory only")
     args = ap.parse_args()
     ROOT.mkdir(parents=True, exist_ok=True)
     bpe = train_bpe()
@@ -219,7 +249,11 @@ def main() -> None:
     if args.only == "gemma3":
         gemma3(bpe, vocab)
         return
+    if args.only == "llama-spm":
+        llama_spm()
+        return
     gemma3(bpe, vocab)
+    llama_spm()
 
     # OPT, pre-LN, no projections; tokenizer from vocab.json + merges.txt only.
     d = fresh("opt")

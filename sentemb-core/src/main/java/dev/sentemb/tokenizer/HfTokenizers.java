@@ -31,7 +31,28 @@ public final class HfTokenizers {
 
     /** Whether {@code dir} holds a tokenizer this class reads. */
     public static boolean present(Path dir) {
-        return Files.isRegularFile(dir.resolve("tokenizer.json")) || Files.isRegularFile(dir.resolve("vocab.json"));
+        return Files.isRegularFile(dir.resolve("tokenizer.json")) || Files.isRegularFile(dir.resolve("vocab.json"))
+                || Files.isRegularFile(dir.resolve("tokenizer.model"));
+    }
+
+    /**
+     * LLaMA-1/2's {@code tokenizer.model}: a SentencePiece BPE with byte fallback and a dummy prefix,
+     * as transformers' LlamaTokenizer runs it (BOS added unless tokenizer_config.json says otherwise).
+     */
+    static Tokenizer fromSentencePieceModel(Path dir) {
+        Path file = dir.resolve("tokenizer.model");
+        SentencePieceModel m = SentencePieceModel.read(file);
+        if (m.modelType() != SentencePieceModel.BPE) {
+            throw new TokenizerException(file + ": SentencePiece model type " + m.modelType() + " (1 = Unigram) is not supported; supported: BPE");
+        }
+        if (!m.normalizer().equals("identity") || m.removeExtraWhitespaces()) {
+            throw new TokenizerException(file + ": normalizer '" + m.normalizer() + "' (remove_extra_whitespaces "
+                    + m.removeExtraWhitespaces() + ") is not supported; supported: identity, as LLaMA's");
+        }
+        Path cfgFile = dir.resolve("tokenizer_config.json");
+        JsonNode cfg = Files.isRegularFile(cfgFile) ? json(cfgFile) : new ObjectMapper().createObjectNode();
+        return new SentencePieceTokenizer(m.pieces(), m.types(), m.bosId(), m.eosId(), m.unkId(),
+                cfg.path("add_bos_token").asBoolean(true), cfg.path("add_eos_token").asBoolean(false), m.addDummyPrefix());
     }
 
     public static Tokenizer fromDirectory(Path dir) {
@@ -42,8 +63,7 @@ public final class HfTokenizers {
             return fromVocabAndMerges(dir);
         }
         if (Files.isRegularFile(dir.resolve("tokenizer.model"))) {
-            throw new TokenizerException(dir + ": SentencePiece tokenizer.model files are not supported yet;"
-                    + " save the tokenizer with transformers (tokenizer.json) or use the GGUF file");
+            return fromSentencePieceModel(dir);
         }
         throw new TokenizerException(dir + " has no tokenizer (expected tokenizer.json, or vocab.json + merges.txt)");
     }
@@ -110,12 +130,19 @@ public final class HfTokenizers {
      */
     private static Tokenizer sentencePiece(JsonNode root, Path file) {
         JsonNode norm = root.path("normalizer");
-        boolean gemmaForm = norm.path("type").asText().equals("Replace") && norm.path("pattern").path("String").asText().equals(" ")
-                && norm.path("content").asText().equals("\u2581");
-        if (!gemmaForm) {
-            throw new TokenizerException(file + ": SentencePiece BPE with normalizer " + norm
-                    + " is not supported; supported: Gemma's (spaces replaced by U+2581, no prefix space)."
-                    + " LLaMA-1/2's prefix-space rules are not implemented");
+        JsonNode pre = root.path("pre_tokenizer");
+        boolean gemmaForm = isReplaceSpace(norm);
+        // LLaMA-1/2: transformers 5 writes Metaspace(prepend always); older files Prepend("▁") + Replace.
+        boolean metaspace = (norm.isMissingNode() || norm.isNull()) && pre.path("type").asText().equals("Metaspace")
+                && pre.path("replacement").asText().equals("\u2581") && !pre.path("split").asBoolean(true)
+                && pre.path("prepend_scheme").asText().equals("always");
+        boolean prepend = norm.path("type").asText().equals("Sequence") && norm.path("normalizers").size() == 2
+                && norm.path("normalizers").get(0).path("type").asText().equals("Prepend")
+                && norm.path("normalizers").get(0).path("prepend").asText().equals("\u2581")
+                && isReplaceSpace(norm.path("normalizers").get(1)) && (pre.isMissingNode() || pre.isNull());
+        if (!gemmaForm && !metaspace && !prepend) {
+            throw new TokenizerException(file + ": SentencePiece BPE with normalizer " + norm + " and pre_tokenizer " + pre
+                    + " is not supported; supported: Gemma's (spaces replaced by U+2581) and LLaMA's (a U+2581 prefix)");
         }
         List<String> tokens = new ArrayList<>();
         JsonNode model = root.path("model");
@@ -153,7 +180,12 @@ public final class HfTokenizers {
         }
         String unk = model.path("unk_token").asText(null);
         int unkId = unk == null ? -1 : tokens.indexOf(unk);
-        return new SentencePieceTokenizer(tokens.toArray(String[]::new), types, bos, eos, unkId, bos >= 0, eos >= 0);
+        return new SentencePieceTokenizer(tokens.toArray(String[]::new), types, bos, eos, unkId, bos >= 0, eos >= 0, !gemmaForm);
+    }
+
+    private static boolean isReplaceSpace(JsonNode n) {
+        return n.path("type").asText().equals("Replace") && n.path("pattern").path("String").asText().equals(" ")
+                && n.path("content").asText().equals("\u2581");
     }
 
     private static List<JsonNode> templates(JsonNode pp) {

@@ -41,7 +41,7 @@ class HfForwardTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"opt", "opt-bin", "opt-proj", "llama", "llama-f16", "llama-bf16", "qwen2", "gemma3"})
+    @ValueSource(strings = {"opt", "opt-bin", "opt-proj", "llama", "llama-f16", "llama-bf16", "qwen2", "gemma3", "llama-spm"})
     void matchesTransformers(String name) {
         HfFixture f = HfFixture.load(name);
         double err = maxError(run(f.dir(), null, false, false, f), f);
