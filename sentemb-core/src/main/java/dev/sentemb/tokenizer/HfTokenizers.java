@@ -119,8 +119,9 @@ public final class HfTokenizers {
                 }
             }
         }
-        return new ByteLevelBpeTokenizer(new ByteLevelBpeConfig(tokens.toArray(String[]::new), types, merges.toArray(String[]::new),
+        Tokenizer t = new ByteLevelBpeTokenizer(new ByteLevelBpeConfig(tokens.toArray(String[]::new), types, merges.toArray(String[]::new),
                 pre, bos, eos, bos >= 0, eos >= 0));
+        return norm.path("type").asText().equals("NFC") ? new NfcTokenizer(t) : t;
     }
 
     /**

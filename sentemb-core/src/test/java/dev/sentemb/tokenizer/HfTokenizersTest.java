@@ -2,6 +2,7 @@ package dev.sentemb.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentemb.testing.HfFixture;
 import org.junit.jupiter.api.Test;
@@ -33,5 +34,18 @@ class HfTokenizersTest {
         }
         // byte fallback: characters the tiny vocabulary lacks become <0xXX> pieces
         assertEquals("<0xC3>", HfTokenizers.fromDirectory(f.dir()).token(HfTokenizers.fromDirectory(f.dir()).encode("é", false)[1]));
+    }
+
+    /** A tokenizer.json with an NFC normalizer (as Qwen2's) composes "e" + U+0301 to "é" first. */
+    @Test
+    void nfcNormalizerIsApplied(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(HfFixture.dir("llama").resolve("tokenizer.json").toFile());
+        root.putObject("normalizer").put("type", "NFC");
+        om.writeValue(tmp.resolve("tokenizer.json").toFile(), root);
+        Tokenizer nfc = HfTokenizers.fromDirectory(tmp);
+        Tokenizer plain = HfTokenizers.fromDirectory(HfFixture.dir("llama"));
+        assertArrayEquals(plain.encode("caf\u00e9"), nfc.encode("cafe\u0301"));
+        assertTrue(!java.util.Arrays.equals(plain.encode("caf\u00e9"), plain.encode("cafe\u0301")));
     }
 }
