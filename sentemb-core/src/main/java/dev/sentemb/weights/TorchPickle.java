@@ -60,7 +60,10 @@ final class TorchPickle {
     static Object load(Path file, byte[] data) {
         try {
             return new TorchPickle(file, data).run();
-        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException | ClassCastException e) {
+        } catch (CheckpointFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // truncated or inconsistent opcodes: underflow, wrong operand kinds, pops past a mark
             throw new CheckpointFormatException(file, -1, "malformed pickle in data.pkl: " + e);
         }
     }
@@ -201,6 +204,9 @@ final class TorchPickle {
     }
 
     private String string(int n) {
+        if (n < 0 || n > in.remaining()) { // checked before allocating: a hostile length must not exhaust memory
+            throw new CheckpointFormatException(file, in.position(), "string of " + n + " bytes runs past the end of data.pkl");
+        }
         byte[] b = new byte[n];
         in.get(b);
         return new String(b, StandardCharsets.UTF_8);
