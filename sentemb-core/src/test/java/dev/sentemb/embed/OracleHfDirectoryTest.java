@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The directories transformers itself saved from smollm2-135m's and gemma3-270m's GGUF (tools/oracle/hf_real_dirs.py,
- * 0.5 and 1.1 GB, kept outside the repository under ~/.cache/sentemb-oracle/hf/): sentemb on it, with its
+ * The directories transformers itself saved from smollm2-135m's, gemma3-270m's and qwen2.5-coder-0.5b's GGUF (tools/oracle/hf_real_dirs.py,
+ * 0.5 to 2 GB, kept outside the repository under ~/.cache/sentemb-oracle/hf/): sentemb on it, with its
  * tokenizer.json, matches transformers on the same directory and sentemb on the GGUF file. Runs where
  * the oracle has been run; {@link dev.sentemb.model.GgufAsHfDirectoryTest} covers real weights in CI.
  */
@@ -26,7 +26,7 @@ class OracleHfDirectoryTest {
     private static final Path ROOT = Path.of(System.getProperty("user.home"), ".cache", "sentemb-oracle", "hf");
 
     @ParameterizedTest
-    @ValueSource(strings = {"smollm2-135m", "gemma3-270m"})
+    @ValueSource(strings = {"smollm2-135m", "gemma3-270m", "qwen2.5-coder-0.5b"})
     void directorySavedByTransformers(String model) throws IOException {
         Path DIR = ROOT.resolve(model);
         Assumptions.assumeTrue(Files.isRegularFile(DIR.resolve("hf.last.npy")),
