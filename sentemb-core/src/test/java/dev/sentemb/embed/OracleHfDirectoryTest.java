@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The directories transformers itself saved from smollm2-135m's, gemma3-270m's and qwen2.5-coder-0.5b's GGUF (tools/oracle/hf_real_dirs.py,
- * 0.5 to 2 GB, kept outside the repository under ~/.cache/sentemb-oracle/hf/): sentemb on it, with its
+ * The directories transformers itself saved from smollm2-135m's, gemma3-270m's and qwen2.5-coder-0.5b's
+ * GGUF (tools/oracle/hf_real_dirs.py, 0.5 to 2 GB, kept outside the repository under ~/.cache/sentemb-oracle/hf/): sentemb on it, with its
  * tokenizer.json, matches transformers on the same directory and sentemb on the GGUF file. Runs where
  * the oracle has been run; {@link dev.sentemb.model.GgufAsHfDirectoryTest} covers real weights in CI.
  */
