@@ -88,8 +88,8 @@ final class EvalCommand implements Callable<Integer> {
         } else {
             try (Encoder enc = model.encoder().pooling(Pooling.parse(pooling)).build()) {
                 modelName = model.model;
-                modelFile = enc.file().path().toString();
-                bytes = Files.size(enc.file().path());
+                modelFile = enc.modelPath().toString();
+                bytes = Files.isRegularFile(enc.modelPath()) ? Files.size(enc.modelPath()) : null;
                 sha = ModelRegistry.find(model.model).map(KnownModel::sha256).orElse(null);
                 template = model.templateSpec();
                 pool = pooling;

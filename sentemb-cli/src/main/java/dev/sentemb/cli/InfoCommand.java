@@ -20,10 +20,34 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path path = model.resolveModel();
+        if (java.nio.file.Files.isDirectory(path)) {
+            try (dev.sentemb.weights.HfCheckpoint c = dev.sentemb.weights.HfCheckpoint.open(path)) {
+                printHf(c, System.out);
+            }
+            return ExitCodes.OK;
+        }
         try (GgufFile f = GgufFile.open(path)) {
             print(f, System.out);
         }
         return ExitCodes.OK;
+    }
+
+    /** A Hugging Face directory: where, which format, and the config's shape fields. */
+    static void printHf(dev.sentemb.weights.HfCheckpoint c, PrintStream out) {
+        var cfg = c.config();
+        out.printf("directory     %s (Hugging Face, %s, %d tensors)%n", c.directory(), c.format(), c.tensors().size());
+        out.printf("architecture  %s%n", cfg.path("model_type").asText("?"));
+        String[][] keys = {{"layers", "num_hidden_layers"}, {"hidden size", "hidden_size"}, {"ffn size", "intermediate_size"},
+            {"ffn size", "ffn_dim"}, {"heads", "num_attention_heads"}, {"kv heads", "num_key_value_heads"},
+            {"context", "max_position_embeddings"}, {"vocab", "vocab_size"}, {"output dim", "word_embed_proj_dim"}};
+        for (String[] k : keys) {
+            if (cfg.has(k[1])) {
+                out.printf("%-13s %s%n", k[0], cfg.get(k[1]).asText());
+            }
+        }
+        var dtypes = new java.util.TreeMap<String, Integer>();
+        c.tensors().values().forEach(t -> dtypes.merge(t.dtype(), 1, Integer::sum));
+        out.printf("dtypes        %s%n", dtypes);
     }
 
     static void print(GgufFile f, PrintStream out) {

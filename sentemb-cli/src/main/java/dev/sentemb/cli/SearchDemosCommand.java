@@ -34,6 +34,9 @@ final class SearchDemosCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, defaultValue = dev.sentemb.embed.ModelRegistry.DEFAULT_MODEL, paramLabel = "NAME|PATH")
     String model;
 
+    @Option(names = "--adapter", paramLabel = "DIR", description = "A PEFT LoRA adapter directory to apply to the model.")
+    java.nio.file.Path adapter;
+
     @Option(names = "--candidates", paramLabel = "FILE", description = "One template a line. Default: ../shared/data/icl_examples.txt beside the repository.")
     Path candidates;
 
@@ -126,7 +129,8 @@ final class SearchDemosCommand implements Callable<Integer> {
             }
         }
         if (!need.isEmpty()) {
-            Encoder.Builder b = Encoder.builder(model).template(template).pooling(Pooling.parse(pooling)).fetchProgress(Progress.forFetch(model));
+            Encoder.Builder b = Encoder.builder(model).template(template).pooling(Pooling.parse(pooling)).fetchProgress(Progress.forFetch(model))
+                    .adapter(adapter);
             if (threads != null) {
                 b.threads(threads);
             }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
 import dev.sentemb.tokenizer.Tokenizer;
-import dev.sentemb.tokenizer.Tokenizers;
-import dev.sentemb.weights.GgufFile;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.util.List;
@@ -37,13 +35,12 @@ final class TokenizeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PromptTemplate template = Templates.resolve(model.template);
         long skipped = 0;
-        try (GgufFile file = GgufFile.open(model.resolveModel());
-             InputReader reader = InputReader.open(input, inputFormat);
+        Tokenizer tok = model.tokenizer();
+        try (InputReader reader = InputReader.open(input, inputFormat);
              OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
              JsonGenerator gen = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
             gen.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
             gen.setRootValueSeparator(null);
-            Tokenizer tok = Tokenizers.fromGguf(file);
             List<InputLine> chunk;
             while (!(chunk = reader.next(4096)).isEmpty()) {
                 for (InputLine line : chunk) {

@@ -1,13 +1,11 @@
 package dev.sentemb.embed;
 
 import dev.sentemb.SentembException;
-import dev.sentemb.model.ModelLoader;
 import dev.sentemb.model.PackedHidden;
 import dev.sentemb.model.TransformerModel;
 import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
 import dev.sentemb.tokenizer.Tokenizer;
-import dev.sentemb.tokenizer.Tokenizers;
 import dev.sentemb.weights.GgufFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +31,7 @@ import java.util.function.IntConsumer;
  * sentence's embedding does not depend on what else is in the call.
  */
 public final class Encoder implements AutoCloseable {
-    private final GgufFile file;
+    private final LoadedModel loaded;
     private final Tokenizer tokenizer;
     private final TransformerModel model;
     private final PromptTemplate template;
@@ -42,10 +40,10 @@ public final class Encoder implements AutoCloseable {
     private final int batchTokens;
     private final int maxPromptTokens;
 
-    private Encoder(Builder b, GgufFile file) {
-        this.file = file;
-        this.tokenizer = Tokenizers.fromGguf(file);
-        this.model = ModelLoader.load(file, b.threads);
+    private Encoder(Builder b, LoadedModel loaded) {
+        this.loaded = loaded;
+        this.tokenizer = loaded.tokenizer();
+        this.model = loaded.model();
         this.template = b.template;
         this.pooling = b.pooling;
         this.normalize = b.normalize;
@@ -53,7 +51,10 @@ public final class Encoder implements AutoCloseable {
         this.maxPromptTokens = Math.min(b.maxPromptTokens, model.config().contextLength());
     }
 
-    /** Loads a model by registry name (fetched on first use) or GGUF path, with the plain template. */
+    /**
+     * Loads a model by registry name (fetched on first use), GGUF path, Hugging Face directory or
+     * cached Hugging Face model id, with the plain template.
+     */
     public static Encoder load(String model) {
         return builder(model).build();
     }
@@ -173,7 +174,7 @@ public final class Encoder implements AutoCloseable {
     }
 
     public int dimension() {
-        return model.config().dim();
+        return model.outputDim();
     }
 
     public PromptTemplate template() {
@@ -188,14 +189,19 @@ public final class Encoder implements AutoCloseable {
         return tokenizer;
     }
 
+    /** The GGUF file, or null when the model came from a Hugging Face directory. */
     public GgufFile file() {
-        return file;
+        return loaded.gguf();
+    }
+
+    /** The model's GGUF file or Hugging Face directory. */
+    public Path modelPath() {
+        return loaded.path();
     }
 
     @Override
     public void close() {
-        model.close();
-        file.close();
+        loaded.close();
     }
 
     /** Options of an {@link Encoder}; every one has a sensible default. */
@@ -209,6 +215,9 @@ public final class Encoder implements AutoCloseable {
         private int maxPromptTokens = Integer.MAX_VALUE;
         private ModelStore store = ModelStore.standard();
         private java.util.function.LongConsumer fetchProgress;
+        private Path adapter;
+        private boolean mergeAdapter = true;
+        private boolean quantizeQ8;
 
         private Builder(String model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -270,13 +279,31 @@ public final class Encoder implements AutoCloseable {
             return this;
         }
 
+        /** A PEFT LoRA adapter directory (adapter_config.json + adapter_model.*) to apply; null for none. */
+        public Builder adapter(Path dir) {
+            this.adapter = dir;
+            return this;
+        }
+
+        /** Merge the adapter into a dense copy of each target weight (default), or apply it on the fly. */
+        public Builder mergeAdapter(boolean merge) {
+            this.mergeAdapter = merge;
+            return this;
+        }
+
+        /** Quantize a Hugging Face checkpoint's matrices to Q8_0 on load (about 1/4 of the fp32 memory). */
+        public Builder quantizeQ8(boolean on) {
+            this.quantizeQ8 = on;
+            return this;
+        }
+
         public Encoder build() {
             Path path = store.resolve(model, fetchProgress);
-            GgufFile f = GgufFile.open(path);
+            LoadedModel loaded = LoadedModel.open(path, threads, adapter, mergeAdapter, quantizeQ8);
             try {
-                return new Encoder(this, f);
+                return new Encoder(this, loaded);
             } catch (RuntimeException e) {
-                f.close();
+                loaded.close();
                 throw e;
             }
         }

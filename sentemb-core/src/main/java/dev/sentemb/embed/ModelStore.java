@@ -63,7 +63,9 @@ public final class ModelStore {
     }
 
     /**
-     * A model name from {@link ModelRegistry} (fetched if absent) or a path to a {@code .gguf} file.
+     * A model name from {@link ModelRegistry} (fetched if absent), a path to a {@code .gguf} file or a
+     * Hugging Face model directory, or a model id ({@code org/name[@rev]}) found in the local Hugging
+     * Face cache ({@link HfCache}).
      *
      * @param progress receives bytes written while fetching; may be null
      */
@@ -77,7 +79,17 @@ public final class ModelStore {
             return p;
         }
         if (Files.isDirectory(p)) {
-            throw new ModelFetchException(p + " is a directory; give the path of a .gguf file (Hugging Face directories are not supported yet)");
+            if (!dev.sentemb.weights.HfCheckpoint.isModelDirectory(p)) {
+                throw new ModelFetchException(p + " is a directory without config.json; give a .gguf file or a Hugging Face model directory");
+            }
+            return p;
+        }
+        if (HfCache.looksLikeId(nameOrPath)) {
+            HfCache cache = HfCache.standard();
+            return cache.find(nameOrPath).orElseThrow(() -> new ModelFetchException("no file at " + p.toAbsolutePath()
+                    + ", and '" + nameOrPath + "' is not in the Hugging Face cache at " + cache.hub() + " (looked for models--"
+                    + nameOrPath.replaceFirst("@.*", "").replace("/", "--") + "/snapshots/; sentemb reads the cache offline:"
+                    + " download it with the Hugging Face tools first, or pass a directory)"));
         }
         List<String> names = ModelRegistry.all().stream().map(KnownModel::name).toList();
         throw new ModelFetchException("no model named '" + nameOrPath + "' and no file at " + p.toAbsolutePath()

@@ -47,6 +47,40 @@ public interface Kernels extends AutoCloseable {
     /** dst[i] += src[i] for i < n (residual connection). */
     void add(float[] dst, float[] src, int n);
 
+    /**
+     * LayerNorm (OPT): out[t] = (x[t] − mean) / sqrt(var + eps) · weight + bias, the width being
+     * weight.length; mean and (biased) variance accumulated in double. out may be x. A default so that
+     * backends without it still run the llama family; a fast backend overrides it.
+     */
+    default void layerNorm(float[] x, int rows, float[] weight, float[] bias, float eps, float[] out) {
+        int d = weight.length;
+        for (int t = 0; t < rows; t++) {
+            int o = t * d;
+            double sum = 0;
+            for (int i = 0; i < d; i++) {
+                sum += x[o + i];
+            }
+            double mean = sum / d;
+            double sq = 0;
+            for (int i = 0; i < d; i++) {
+                double c = x[o + i] - mean;
+                sq += c * c;
+            }
+            float inv = (float) (1.0 / Math.sqrt(sq / d + eps));
+            float m = (float) mean;
+            for (int i = 0; i < d; i++) {
+                out[o + i] = (x[o + i] - m) * inv * weight[i] + bias[i];
+            }
+        }
+    }
+
+    /** x[i] = max(x[i], 0) for i < n (OPT's ReLU MLP). */
+    default void relu(float[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            x[i] = Math.max(x[i], 0f);
+        }
+    }
+
     /** Stops the pool's threads. */
     @Override
     void close();

@@ -47,56 +47,73 @@ public final class Gemma3Model implements TransformerModel {
 
     /** Builds the model over the file's tensors (llama.cpp names); the file must stay open while it is used. */
     static Gemma3Model load(GgufFile file, ModelConfig c, Kernels kernels) {
-        if (!c.ropeScaling().equals("none")) {
-            throw new ModelFormatException("rope scaling '" + c.ropeScaling() + "' is not supported for gemma3");
-        }
         GgufMetadata md = file.metadata();
         String p0 = c.architecture() + ".";
         int window = md.getInt(p0 + "attention.sliding_window", 0);
-        if (window <= 0) {
-            throw new ModelFormatException("gemma3 needs a positive " + p0 + "attention.sliding_window, got " + window);
-        }
         float localBase = md.getFloat(p0 + "rope.freq_base_swa", LOCAL_ROPE_BASE);
+        float scale = (float) (1.0 / Math.sqrt(c.layers() == 62 ? (double) c.dim() / c.heads() : c.headDim()));
+        return load(new GgufWeights(file), c, kernels, window, localBase, scale, Gemma3Model::isLocal, false);
+    }
+
+    /**
+     * Builds the model from any weight source (canonical llama.cpp names).
+     *
+     * @param isLocal    which layers use the sliding window
+     * @param shiftNorms add 1 to every RMSNorm gain: Hugging Face stores Gemma's zero-centred w and
+     *                   computes x·(1 + w); llama.cpp's converter already wrote 1 + w into GGUF files
+     */
+    static Gemma3Model load(WeightSource w, ModelConfig c, Kernels kernels, int window, float localBase, float scale,
+                            java.util.function.IntPredicate isLocal, boolean shiftNorms) {
+        if (!c.ropeScaling().equals("none")) {
+            throw new ModelFormatException("rope scaling '" + c.ropeScaling() + "' is not supported for gemma3");
+        }
+        if (window <= 0) {
+            throw new ModelFormatException("gemma3 needs a positive sliding window, got " + window);
+        }
         Rope globalRope = Rope.of(RopeStyle.NEOX, c.ropeDims(), c.ropeBase(), 1f, null);
         Rope localRope = Rope.of(RopeStyle.NEOX, c.ropeDims(), localBase, 1f, null);
-        float scale = (float) (1.0 / Math.sqrt(c.layers() == 62 ? (double) c.dim() / c.heads() : c.headDim()));
         AttentionShape global = new AttentionShape(c.heads(), c.kvHeads(), c.headDim(), scale);
         AttentionShape local = global.withWindow(window);
 
-        GgufWeights w = new GgufWeights(file);
         int d = c.dim();
         List<Gemma3Layer> layers = new ArrayList<>(c.layers());
         for (int i = 0; i < c.layers(); i++) {
             String p = "blk." + i + ".";
-            boolean isLocal = isLocal(i);
-            AttentionShape shape = isLocal ? local : global;
+            boolean sliding = isLocal.test(i);
+            AttentionShape shape = sliding ? local : global;
             QkNormAttention attention = new QkNormAttention(
                     w.linear(p + "attn_q", shape.qWidth(), d),
                     w.linear(p + "attn_k", shape.kvWidth(), d),
                     w.linear(p + "attn_v", shape.kvWidth(), d),
                     w.linear(p + "attn_output", d, shape.qWidth()),
-                    norm(w, p + "attn_q_norm.weight", c.headDim(), c),
-                    norm(w, p + "attn_k_norm.weight", c.headDim(), c),
+                    norm(w, p + "attn_q_norm.weight", c.headDim(), c, shiftNorms),
+                    norm(w, p + "attn_k_norm.weight", c.headDim(), c, shiftNorms),
                     shape,
-                    isLocal ? localRope : globalRope);
+                    sliding ? localRope : globalRope);
             GegluMlp mlp = new GegluMlp(
                     w.linear(p + "ffn_gate", c.ffnDim(), d),
                     w.linear(p + "ffn_up", c.ffnDim(), d),
                     w.linear(p + "ffn_down", d, c.ffnDim()));
             layers.add(new Gemma3Layer(
-                    norm(w, p + "attn_norm.weight", d, c),
+                    norm(w, p + "attn_norm.weight", d, c, shiftNorms),
                     attention,
-                    norm(w, p + "post_attention_norm.weight", d, c),
-                    norm(w, p + "ffn_norm.weight", d, c),
+                    norm(w, p + "post_attention_norm.weight", d, c, shiftNorms),
+                    norm(w, p + "ffn_norm.weight", d, c, shiftNorms),
                     mlp,
-                    norm(w, p + "post_ffw_norm.weight", d, c)));
+                    norm(w, p + "post_ffw_norm.weight", d, c, shiftNorms)));
         }
         TokenEmbedding embedding = new TokenEmbedding(w.matrix("token_embd.weight", c.vocabSize(), d));
-        return new Gemma3Model(c, kernels, embedding, layers, norm(w, "output_norm.weight", d, c));
+        return new Gemma3Model(c, kernels, embedding, layers, norm(w, "output_norm.weight", d, c, shiftNorms));
     }
 
-    private static RmsNorm norm(GgufWeights w, String name, int width, ModelConfig c) {
-        return new RmsNorm(w.vector(name, width), c.rmsEps());
+    private static RmsNorm norm(WeightSource w, String name, int width, ModelConfig c, boolean shift) {
+        float[] g = w.vector(name, width);
+        if (shift) {
+            for (int i = 0; i < g.length; i++) {
+                g[i] += 1f;
+            }
+        }
+        return new RmsNorm(g, c.rmsEps());
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.Optional;
  * truncated file fails at load time with the tensor's name instead of deep inside a kernel.
  * Matrices stay in the mapping; vectors (norm gains, biases) are decoded to fp32 once.
  */
-final class GgufWeights {
+final class GgufWeights implements WeightSource {
     private final GgufFile file;
 
     GgufWeights(GgufFile file) {
@@ -21,7 +21,8 @@ final class GgufWeights {
     }
 
     /** W [rows × cols] (ggml dims {cols, rows}). */
-    WeightMatrix matrix(String name, int rows, int cols) {
+    @Override
+    public WeightMatrix matrix(String name, int rows, int cols) {
         GgufTensor t = tensor(name);
         if (t.nDims() != 2 || t.rows() != rows || t.cols() != cols) {
             throw new ModelFormatException("tensor " + name + " has ggml dims " + Arrays.toString(t.dims())
@@ -34,11 +35,8 @@ final class GgufWeights {
         }
     }
 
-    float[] vector(String name, int length) {
-        return optionalVector(name, length).orElseThrow(() -> missing(name));
-    }
-
-    Optional<float[]> optionalVector(String name, int length) {
+    @Override
+    public Optional<float[]> optionalVector(String name, int length) {
         return file.findTensor(name).map(t -> {
             if (t.elementCount() != length || t.nDims() != 1) {
                 throw new ModelFormatException("tensor " + name + " has ggml dims " + Arrays.toString(t.dims()) + ", expected [" + length + "]");
@@ -49,9 +47,14 @@ final class GgufWeights {
         });
     }
 
-    /** A projection with its weight and, when the file has one, its bias ({@code <prefix>.bias}). */
-    Linear linear(String prefix, int out, int in) {
-        return new Linear(matrix(prefix + ".weight", out, in), optionalVector(prefix + ".bias", out).orElse(null));
+    @Override
+    public boolean has(String name) {
+        return file.findTensor(name).isPresent();
+    }
+
+    @Override
+    public String describe() {
+        return file.path().toString();
     }
 
     private GgufTensor tensor(String name) {

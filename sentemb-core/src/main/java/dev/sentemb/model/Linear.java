@@ -10,9 +10,18 @@ import dev.sentemb.kernel.WeightMatrix;
  *
  * @param weight W [out × in]
  * @param bias   b [out], or null
+ * @param lora   a low-rank update applied on the fly, or null
  */
-public record Linear(WeightMatrix weight, float[] bias) {
+public record Linear(WeightMatrix weight, float[] bias, LowRank lora) {
+    public Linear(WeightMatrix weight, float[] bias) {
+        this(weight, bias, null);
+    }
+
     public Linear {
+        if (lora != null && (lora.a().cols() != weight.cols() || lora.b().rows() != weight.rows())) {
+            throw new ModelFormatException("LoRA of shape " + lora.b().rows() + "x" + lora.a().cols() + " for a "
+                    + weight.rows() + "x" + weight.cols() + " layer");
+        }
         if (bias != null && bias.length != weight.rows()) {
             throw new ModelFormatException("bias of length " + bias.length + " for a layer with " + weight.rows() + " outputs");
         }
@@ -31,6 +40,9 @@ public record Linear(WeightMatrix weight, float[] bias) {
         kernels.matmul(x, rows, weight, out);
         if (bias != null) {
             kernels.addBias(out, rows, bias);
+        }
+        if (lora != null) {
+            lora.addTo(kernels, x, rows, out);
         }
     }
 

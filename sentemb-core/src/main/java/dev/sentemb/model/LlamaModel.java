@@ -33,10 +33,21 @@ public final class LlamaModel implements TransformerModel {
 
     /** Builds the model over the file's tensors (llama.cpp names); the file must stay open while it is used. */
     static LlamaModel load(GgufFile file, ModelConfig c, Kernels kernels, RopeStyle ropeStyle) {
+        return load(new GgufWeights(file), c, kernels, ropeStyle);
+    }
+
+    /** The GGUF model with a LoRA adapter (q/k updates permuted as llama.cpp permuted the weights, for NORM rope). */
+    static LlamaModel load(GgufFile file, ModelConfig c, Kernels kernels, RopeStyle ropeStyle, LoraAdapter adapter) {
+        LlamaModel m = load(new AdaptedWeights(new GgufWeights(file), adapter, c, ropeStyle == RopeStyle.NORM), c, kernels, ropeStyle);
+        adapter.checkAllApplied();
+        return m;
+    }
+
+    /** Builds the model from any weight source (canonical llama.cpp names); the source must outlive the model. */
+    static LlamaModel load(WeightSource w, ModelConfig c, Kernels kernels, RopeStyle ropeStyle) {
         if (!ROPE_SCALINGS.contains(c.ropeScaling())) {
             throw new ModelFormatException("rope scaling '" + c.ropeScaling() + "' is not supported; supported: " + ROPE_SCALINGS);
         }
-        GgufWeights w = new GgufWeights(file);
         float[] freqFactors = w.optionalVector("rope_freqs.weight", c.ropeDims() / 2).orElse(null);
         float linear = c.ropeScaling().equals("linear") ? c.ropeScaleFactor() : 1f;
         Rope rope = Rope.of(ropeStyle, c.ropeDims(), c.ropeBase(), linear, freqFactors);

@@ -28,6 +28,28 @@ public final class ModelLoader {
         }
     }
 
+    /**
+     * Loads with a PEFT LoRA adapter applied (llama and qwen2), on a fresh pool of {@code threads}
+     * threads; {@code adapter} null loads the plain model.
+     */
+    public static TransformerModel load(GgufFile file, int threads, LoraAdapter adapter) {
+        if (adapter == null) {
+            return load(file, threads);
+        }
+        String arch = file.metadata().getString("general.architecture", "");
+        Kernels kernels = Kernels.vector(threads);
+        try {
+            return switch (arch) {
+                case "llama" -> LlamaModel.load(file, ModelConfig.fromGguf(file), kernels, RopeStyle.NORM, adapter);
+                case "qwen2" -> LlamaModel.load(file, ModelConfig.fromGguf(file), kernels, RopeStyle.NEOX, adapter);
+                default -> throw new UnsupportedArchitectureException(arch + " with a LoRA adapter", List.of("llama", "qwen2"));
+            };
+        } catch (RuntimeException e) {
+            kernels.close();
+            throw e;
+        }
+    }
+
     /** Loads on the given kernels; the model's {@code close()} closes them. The file must outlive the model. */
     public static TransformerModel load(GgufFile file, Kernels kernels) {
         String arch = file.metadata().getString("general.architecture", "");

@@ -10,6 +10,11 @@ public interface TransformerModel extends AutoCloseable {
 
     ModelConfig config();
 
+    /** Width of the hidden states {@link #forward} returns (OPT with project_out: narrower than the model). */
+    default int outputDim() {
+        return config().dim();
+    }
+
     /**
      * Runs all sequences as one packed batch (no padding; each sequence attends only to its own
      * earlier tokens; positions restart at 0) and returns every token's final-norm hidden state.

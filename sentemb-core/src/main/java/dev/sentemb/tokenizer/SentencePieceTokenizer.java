@@ -40,12 +40,23 @@ public final class SentencePieceTokenizer implements Tokenizer {
     private final int unkId;
     private final boolean addBos;
     private final boolean addEos;
+    private final boolean prefixSpace;
 
     /**
      * @param tokens     the vocabulary as the file spells it
      * @param tokenTypes GGUF token types ({@link TokenType}), or null
      */
     public SentencePieceTokenizer(String[] tokens, int[] tokenTypes, int bosId, int eosId, int unkId, boolean addBos, boolean addEos) {
+        this(tokens, tokenTypes, bosId, eosId, unkId, addBos, addEos, false);
+    }
+
+    /**
+     * @param prefixSpace start every stretch of text with U+2581, as LLaMA-1/2's SentencePiece models
+     *                    (add_dummy_prefix) and transformers' Metaspace(prepend_scheme="always") do; Gemma does not
+     */
+    public SentencePieceTokenizer(String[] tokens, int[] tokenTypes, int bosId, int eosId, int unkId, boolean addBos, boolean addEos,
+                                  boolean prefixSpace) {
+        this.prefixSpace = prefixSpace;
         if (tokenTypes != null && tokenTypes.length != tokens.length) {
             throw new TokenizerException(tokenTypes.length + " token types for " + tokens.length + " tokens");
         }
@@ -154,8 +165,11 @@ public final class SentencePieceTokenizer implements Tokenizer {
 
     /** One symbol per code point (spaces as U+2581), byte tokens for unknown ones, then BPE. */
     private void encodePiece(String text, int start, int end, IntList out) {
-        int[] ids = new int[(end - start) * 4];
+        int[] ids = new int[(end - start) * 4 + 1];
         int n = 0;
+        if (prefixSpace && bmpIds[SPACE_MARK] >= 0) {
+            ids[n++] = bmpIds[SPACE_MARK];
+        }
         boolean lastWasUnk = false;
         for (int i = start; i < end; ) {
             int cp = text.codePointAt(i);

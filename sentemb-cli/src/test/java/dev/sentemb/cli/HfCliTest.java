@@ -1,0 +1,80 @@
+package dev.sentemb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sentemb.testing.Npy;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --model DIR and --adapter DIR on the commands, with the tiny transformers fixtures of sentemb-core. */
+class HfCliTest {
+    private static final Path HF = Path.of("..", "sentemb-core", "src", "test", "resources", "hf").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    private static String[] run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void embedWithAnAdapterOnAnHfDirectory() throws Exception {
+        Path in = dir.resolve("in.txt");
+        Files.writeString(in, "A man is playing a guitar.\n");
+        Path outFile = dir.resolve("out.jsonl");
+        for (boolean onTheFly : new boolean[] {true, false}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("embed", "--model", HF.resolve("llama").toString(),
+                    "--adapter", HF.resolve("llama-lora").toString(), "--threads", "2", "--input", in.toString(), "--output", outFile.toString()));
+            if (onTheFly) {
+                args.add("--adapter-on-the-fly");
+            }
+            String[] r = run(args.toArray(String[]::new));
+            assertEquals("0", r[0]);
+            JsonNode line = new ObjectMapper().readTree(Files.readAllLines(outFile).getFirst());
+            float[] v = new float[line.get("embedding").size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) line.get("embedding").get(i).asDouble();
+            }
+            float[] expect;
+            try (InputStream s = Files.newInputStream(HF.resolve("llama-lora/last.npy"))) {
+                expect = Npy.readMatrix(s)[0];
+            }
+            double ab = 0, aa = 0, bb = 0;
+            for (int i = 0; i < v.length; i++) {
+                ab += v[i] * expect[i];
+                aa += v[i] * v[i];
+                bb += expect[i] * expect[i];
+            }
+            assertTrue(ab / Math.sqrt(aa * bb) >= 0.99999, onTheFly ? "on the fly" : "merged");
+        }
+    }
+
+    @Test
+    void tokenizeAndInfoOnAnOptDirectory() throws Exception {
+        Path in = dir.resolve("in.txt");
+        Files.writeString(in, "hello\n");
+        String[] r = run("tokenize", "--model", HF.resolve("opt").toString(), "--raw", "--input", in.toString());
+        assertEquals("0", r[0]);
+        assertEquals(2, new ObjectMapper().readTree(r[1].lines().findFirst().orElseThrow()).get("ids").get(0).asInt(), "OPT's </s> BOS");
+        r = run("info", "--model", HF.resolve("opt-proj").toString());
+        assertEquals("0", r[0]);
+        assertTrue(r[1].contains("opt") && r[1].contains("sharded safetensors"), r[1]);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.sentemb.model;
+
+import dev.sentemb.kernel.Kernels;
+
+/** LayerNorm with gain and bias (OPT; both default to 1 and 0 without elementwise affine). */
+public record LayerNorm(float[] weight, float[] bias, float eps) {
+
+    /** Returns a new [rows × dim] array. */
+    public float[] apply(Kernels kernels, float[] x, int rows) {
+        float[] out = new float[rows * weight.length];
+        kernels.layerNorm(x, rows, weight, bias, eps, out);
+        return out;
+    }
+}

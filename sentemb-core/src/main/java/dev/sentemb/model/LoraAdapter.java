@@ -1,0 +1,190 @@
+package dev.sentemb.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sentemb.kernel.DenseMatrix;
+import dev.sentemb.weights.CheckpointTensor;
+import dev.sentemb.weights.Dequant;
+import dev.sentemb.weights.HfCheckpoint;
+import dev.sentemb.weights.SafetensorsFile;
+import dev.sentemb.weights.TorchCheckpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A PEFT LoRA adapter ({@code adapter_config.json} + {@code adapter_model.safetensors} or {@code .bin}):
+ * per target module, A [r × in] and B [out × r] with scale lora_alpha / r (rsLoRA: / √r; per-module
+ * {@code rank_pattern}/{@code alpha_pattern} honoured). Applied either merged into a dense copy of the
+ * weight (fastest per token, costs an fp32 copy of each target) or on the fly as a {@link LowRank}.
+ * Loading checks that every module the adapter carries found a layer to attach to.
+ */
+public final class LoraAdapter {
+    private record Pair(float[] a, float[] b, int r, int in, int out, float scale) {}
+
+    private final Path dir;
+    private final boolean merge;
+    private final Map<String, Pair> modules = new HashMap<>();
+    private final Set<String> used = new LinkedHashSet<>();
+
+    private LoraAdapter(Path dir, boolean merge) {
+        this.dir = dir;
+        this.merge = merge;
+    }
+
+    /** Reads the adapter in {@code dir}; {@code merge} picks merged (true) or on-the-fly (false) application. */
+    public static LoraAdapter load(Path dir, boolean merge) {
+        Path cfgFile = dir.resolve("adapter_config.json");
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new ModelFormatException(dir + " is not a PEFT adapter directory (no adapter_config.json)");
+        }
+        JsonNode cfg = HfCheckpoint.readJson(cfgFile);
+        String type = cfg.path("peft_type").asText("LORA");
+        if (!type.equals("LORA")) {
+            throw new ModelFormatException(cfgFile + ": peft_type " + type + " is not supported; supported: LORA");
+        }
+        if (cfg.path("use_dora").asBoolean(false) || cfg.path("fan_in_fan_out").asBoolean(false)
+                || !cfg.path("bias").asText("none").equals("none") || cfg.path("lora_bias").asBoolean(false)) {
+            throw new ModelFormatException(cfgFile + ": DoRA, fan_in_fan_out and LoRA biases are not supported");
+        }
+        JsonNode saved = cfg.path("modules_to_save");
+        if (saved.isArray() && !saved.isEmpty()) {
+            throw new ModelFormatException(cfgFile + ": modules_to_save " + saved + " is not supported (only LoRA deltas are)");
+        }
+        Map<String, CheckpointTensor> tensors;
+        Path st = dir.resolve("adapter_model.safetensors");
+        SafetensorsFile open = null;
+        if (Files.isRegularFile(st)) {
+            open = SafetensorsFile.open(st);
+            tensors = open.tensors();
+        } else if (Files.isRegularFile(dir.resolve("adapter_model.bin"))) {
+            tensors = TorchCheckpoint.read(dir.resolve("adapter_model.bin"));
+        } else {
+            throw new ModelFormatException(dir + ": no adapter_model.safetensors or adapter_model.bin");
+        }
+        try {
+            LoraAdapter ad = new LoraAdapter(dir, merge);
+            int r = cfg.path("r").asInt(8);
+            double alpha = cfg.path("lora_alpha").asDouble(8);
+            boolean rs = cfg.path("use_rslora").asBoolean(false);
+            for (var e : tensors.entrySet()) {
+                String name = e.getKey();
+                if (!name.endsWith(".lora_A.weight")) {
+                    if (!name.endsWith(".lora_B.weight")) {
+                        throw new ModelFormatException(dir + ": unexpected adapter tensor " + name + " (only lora_A/lora_B are supported)");
+                    }
+                    continue;
+                }
+                String module = name.substring(0, name.length() - ".lora_A.weight".length());
+                CheckpointTensor a = e.getValue();
+                CheckpointTensor b = tensors.get(module + ".lora_B.weight");
+                if (b == null || a.shape().length != 2 || b.shape().length != 2 || a.shape()[0] != b.shape()[1]) {
+                    throw new ModelFormatException(dir + ": " + module + " lacks a lora_B of matching rank");
+                }
+                int rank = (int) a.shape()[0];
+                double al = pattern(cfg.path("alpha_pattern"), module, alpha);
+                int rr = (int) pattern(cfg.path("rank_pattern"), module, r);
+                if (rr != rank) {
+                    throw new ModelFormatException(dir + ": " + module + " has rank " + rank + " but the config says " + rr);
+                }
+                float scale = (float) (rs ? al / Math.sqrt(rank) : al / rank);
+                ad.modules.put(strip(module), new Pair(floats(a), floats(b), rank, (int) a.shape()[1], (int) b.shape()[0], scale));
+            }
+            if (ad.modules.isEmpty()) {
+                throw new ModelFormatException(dir + ": the adapter holds no LoRA weights");
+            }
+            return ad;
+        } finally {
+            if (open != null) {
+                open.close();
+            }
+        }
+    }
+
+    /** PEFT's name of a module, base_model.model.[model.]layers.0.self_attn.q_proj, as the checkpoint spells it. */
+    private static String strip(String module) {
+        String m = module.startsWith("base_model.model.") ? module.substring("base_model.model.".length()) : module;
+        return m.startsWith("model.") ? m.substring(6) : m;
+    }
+
+    /** A per-module override: PEFT matches pattern keys as suffixes of the module name. */
+    private static double pattern(JsonNode p, String module, double dflt) {
+        if (p != null && p.isObject()) {
+            for (var e : p.properties()) {
+                if (module.equals(e.getKey()) || module.endsWith("." + e.getKey())) {
+                    return e.getValue().asDouble();
+                }
+            }
+        }
+        return dflt;
+    }
+
+    private static float[] floats(CheckpointTensor t) {
+        float[] v = new float[Math.toIntExact(t.elementCount())];
+        Dequant.dequantize(t.decodableType(), t.data(), 0, v, 0, v.length);
+        return v;
+    }
+
+    /** The layer {@code base} (HF module name {@code module}, without .weight) with this adapter's update, if it has one. */
+    Linear apply(String module, Linear base) {
+        return apply(module, base, 0);
+    }
+
+    /**
+     * As {@link #apply(String, Linear)}, for a weight whose rows llama.cpp permuted per head
+     * ({@code permuteHeads} heads; 0 for none): B's rows are permuted the same way.
+     */
+    Linear apply(String module, Linear base, int permuteHeads) {
+        Pair p = modules.get(module);
+        if (p == null) {
+            return base;
+        }
+        if (p.in != base.in() || p.out != base.out()) {
+            throw new ModelFormatException(dir + ": LoRA for " + module + " is " + p.out + "x" + p.in + ", the layer is "
+                    + base.out() + "x" + base.in());
+        }
+        used.add(module);
+        float[] b = permuteHeads > 0 ? permuteRows(p.b, permuteHeads, p.r) : p.b;
+        LowRank lr = new LowRank(new DenseMatrix(p.a, p.r, p.in), new DenseMatrix(b, p.out, p.r), p.scale);
+        if (!merge) {
+            return new Linear(base.weight(), base.bias(), lr);
+        }
+        float[] w = new float[p.out * p.in];
+        base.weight().decodeRows(0, p.out, w, 0);
+        return new Linear(lr.mergeInto(w, p.out, p.in), base.bias());
+    }
+
+    /** llama.cpp's convert permute on rows: HF row h·hd + j·hd/2 + i goes to row h·hd + 2i + j. */
+    static float[] permuteRows(float[] w, int heads, int cols) {
+        int rows = w.length / cols;
+        int hd = rows / heads;
+        float[] out = new float[w.length];
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < hd / 2; i++) {
+                for (int j = 0; j < 2; j++) {
+                    System.arraycopy(w, (h * hd + j * hd / 2 + i) * cols, out, (h * hd + 2 * i + j) * cols, cols);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Fails when a module of the adapter found no layer (an adapter for another model, or an unsupported target). */
+    void checkAllApplied() {
+        Set<String> left = new LinkedHashSet<>(modules.keySet());
+        left.removeAll(used);
+        if (!left.isEmpty()) {
+            throw new ModelFormatException(dir + ": LoRA modules with no matching layer in the model: " + left);
+        }
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public boolean merged() {
+        return merge;
+    }
+}

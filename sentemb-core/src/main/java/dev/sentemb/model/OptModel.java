@@ -1,0 +1,136 @@
+package dev.sentemb.model;
+
+import dev.sentemb.kernel.AttentionShape;
+import dev.sentemb.kernel.Kernels;
+import dev.sentemb.kernel.WeightMatrix;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * OPT (facebook/opt-125m … 66b) as transformers' OPTModel runs it: token embeddings (width
+ * word_embed_proj_dim) through {@code project_in} when that differs from the hidden size, plus learned
+ * positions read at position + 2 (OPT's offset), N blocks of {@link OptLayer}, the final LayerNorm
+ * (pre-LN models only), then {@code project_out}. The output — HF's {@code hidden_states[-1]} — is
+ * word_embed_proj_dim wide.
+ */
+final class OptModel implements TransformerModel {
+    /** OPTLearnedPositionalEmbedding's offset: position p reads row p + 2. */
+    static final int POSITION_OFFSET = 2;
+    private static final float EPS = 1e-5f; // nn.LayerNorm's default, which OPT uses everywhere
+
+    private final ModelConfig config;
+    private final Kernels kernels;
+    private final TokenEmbedding tokens;
+    private final WeightMatrix positions;
+    private final Linear projectIn;
+    private final List<OptLayer> layers;
+    private final LayerNorm finalNorm;
+    private final Linear projectOut;
+    private final int outputDim;
+
+    private OptModel(ModelConfig config, Kernels kernels, TokenEmbedding tokens, WeightMatrix positions, Linear projectIn,
+                     List<OptLayer> layers, LayerNorm finalNorm, Linear projectOut, int outputDim) {
+        this.config = config;
+        this.kernels = kernels;
+        this.tokens = tokens;
+        this.positions = positions;
+        this.projectIn = projectIn;
+        this.layers = List.copyOf(layers);
+        this.finalNorm = finalNorm;
+        this.projectOut = projectOut;
+        this.outputDim = outputDim;
+    }
+
+    /** Reads the OPT fields of config.json; the weight source uses OPTModel's names ({@code decoder.layers.0.fc1.weight}). */
+    static OptModel load(HfConfig hf, WeightSource w, Kernels kernels) {
+        String act = hf.optString("activation_function", "relu");
+        if (!act.equals("relu")) {
+            throw new ModelFormatException("OPT activation_function '" + act + "' is not supported; supported: relu");
+        }
+        int d = hf.requiredInt("hidden_size");
+        int heads = hf.requiredInt("num_attention_heads");
+        int maxPos = hf.requiredInt("max_position_embeddings");
+        ModelConfig c = new ModelConfig("opt", d, hf.requiredInt("num_hidden_layers"), heads, heads, d / heads,
+                hf.requiredInt("ffn_dim"), EPS, 10000f, d / heads, "none", 1f, maxPos, hf.requiredInt("vocab_size"));
+        int proj = hf.optInt("word_embed_proj_dim", d);
+        boolean preNorm = hf.optBool("do_layer_norm_before", true);
+        boolean affine = hf.optBool("layer_norm_elementwise_affine", true);
+        AttentionShape shape = new AttentionShape(heads, heads, c.headDim(), (float) (1.0 / Math.sqrt(c.headDim())));
+
+        List<OptLayer> layers = new ArrayList<>();
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "decoder.layers." + i + ".";
+            layers.add(new OptLayer(
+                    norm(w, p + "self_attn_layer_norm", d, affine),
+                    w.linear(p + "self_attn.q_proj", d, d),
+                    w.linear(p + "self_attn.k_proj", d, d),
+                    w.linear(p + "self_attn.v_proj", d, d),
+                    w.linear(p + "self_attn.out_proj", d, d),
+                    shape,
+                    norm(w, p + "final_layer_norm", d, affine),
+                    w.linear(p + "fc1", c.ffnDim(), d),
+                    w.linear(p + "fc2", d, c.ffnDim()),
+                    preNorm));
+        }
+        Linear in = proj != d ? w.linear("decoder.project_in", d, proj) : null;
+        Linear out = proj != d ? w.linear("decoder.project_out", proj, d) : null;
+        LayerNorm fin = preNorm && !hf.optBool("_remove_final_layer_norm", false) ? norm(w, "decoder.final_layer_norm", d, affine) : null;
+        return new OptModel(c, kernels, new TokenEmbedding(w.matrix("decoder.embed_tokens.weight", c.vocabSize(), proj)),
+                w.matrix("decoder.embed_positions.weight", maxPos + POSITION_OFFSET, d), in, layers, fin, out, proj);
+    }
+
+    private static LayerNorm norm(WeightSource w, String prefix, int d, boolean affine) {
+        if (!affine) {
+            float[] one = new float[d];
+            Arrays.fill(one, 1f);
+            return new LayerNorm(one, new float[d], EPS);
+        }
+        return new LayerNorm(w.vector(prefix + ".weight", d), w.vector(prefix + ".bias", d), EPS);
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public int outputDim() {
+        return outputDim;
+    }
+
+    @Override
+    public PackedHidden forward(List<int[]> sequences) {
+        PackedBatch batch = PackedBatch.of(sequences, config.vocabSize());
+        int rows = batch.tokenCount();
+        int d = config.dim();
+        float[] e = tokens.lookup(batch.tokens());
+        float[] x = projectIn != null ? projectIn.forward(kernels, e, rows) : e; // [T × d]
+        float[] pos = new float[d];
+        int[] p = batch.positions();
+        for (int t = 0; t < rows; t++) {
+            if (p[t] + POSITION_OFFSET >= positions.rows()) {
+                throw new InvalidInputException("sequence longer than OPT's " + config.contextLength() + " positions");
+            }
+            positions.decodeRows(p[t] + POSITION_OFFSET, 1, pos, 0);
+            for (int i = 0; i < d; i++) {
+                x[t * d + i] += pos[i];
+            }
+        }
+        for (OptLayer layer : layers) {
+            layer.forward(kernels, x, batch);
+        }
+        if (finalNorm != null) {
+            x = finalNorm.apply(kernels, x, rows);
+        }
+        if (projectOut != null) {
+            x = projectOut.forward(kernels, x, rows);
+        }
+        return new PackedHidden(x, batch.offsets().clone(), outputDim);
+    }
+
+    @Override
+    public void close() {
+        kernels.close();
+    }
+}

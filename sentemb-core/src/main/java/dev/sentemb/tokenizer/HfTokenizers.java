@@ -1,0 +1,300 @@
+package dev.sentemb.tokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tokenizer of a Hugging Face model directory: {@code tokenizer.json} (a byte-level BPE model), or
+ * GPT-2/OPT style {@code vocab.json} + {@code merges.txt} with {@code tokenizer_config.json} saying
+ * whether BOS is prepended (OPT: {@code </s>}). Both build the same {@link ByteLevelBpeTokenizer} a GGUF
+ * file builds, so ids equal transformers'.
+ */
+public final class HfTokenizers {
+    /** The split regexes transformers writes for the pre-tokenizers sentemb implements, by its name for them. */
+    private static final Map<String, String> SPLITS = Map.of(
+            "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+            "qwen2",
+            "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+            "llama-bpe",
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+            "gpt2");
+
+    private HfTokenizers() {}
+
+    /** Whether {@code dir} holds a tokenizer this class reads. */
+    public static boolean present(Path dir) {
+        return Files.isRegularFile(dir.resolve("tokenizer.json")) || Files.isRegularFile(dir.resolve("vocab.json"))
+                || Files.isRegularFile(dir.resolve("tokenizer.model"));
+    }
+
+    /**
+     * LLaMA-1/2's {@code tokenizer.model}: a SentencePiece BPE with byte fallback and a dummy prefix,
+     * as transformers' LlamaTokenizer runs it (BOS added unless tokenizer_config.json says otherwise).
+     */
+    static Tokenizer fromSentencePieceModel(Path dir) {
+        Path file = dir.resolve("tokenizer.model");
+        SentencePieceModel m = SentencePieceModel.read(file);
+        if (m.modelType() != SentencePieceModel.BPE) {
+            throw new TokenizerException(file + ": SentencePiece model type " + m.modelType() + " (1 = Unigram) is not supported; supported: BPE");
+        }
+        if (!m.normalizer().equals("identity") || m.removeExtraWhitespaces()) {
+            throw new TokenizerException(file + ": normalizer '" + m.normalizer() + "' (remove_extra_whitespaces "
+                    + m.removeExtraWhitespaces() + ") is not supported; supported: identity, as LLaMA's");
+        }
+        Path cfgFile = dir.resolve("tokenizer_config.json");
+        JsonNode cfg = Files.isRegularFile(cfgFile) ? json(cfgFile) : new ObjectMapper().createObjectNode();
+        return new SentencePieceTokenizer(m.pieces(), m.types(), m.bosId(), m.eosId(), m.unkId(),
+                cfg.path("add_bos_token").asBoolean(true), cfg.path("add_eos_token").asBoolean(false), m.addDummyPrefix());
+    }
+
+    public static Tokenizer fromDirectory(Path dir) {
+        if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            return fromTokenizerJson(dir.resolve("tokenizer.json"));
+        }
+        if (Files.isRegularFile(dir.resolve("vocab.json")) && Files.isRegularFile(dir.resolve("merges.txt"))) {
+            return fromVocabAndMerges(dir);
+        }
+        if (Files.isRegularFile(dir.resolve("tokenizer.model"))) {
+            return fromSentencePieceModel(dir);
+        }
+        throw new TokenizerException(dir + " has no tokenizer (expected tokenizer.json, or vocab.json + merges.txt)");
+    }
+
+    static Tokenizer fromTokenizerJson(Path file) {
+        JsonNode root = json(file);
+        JsonNode model = root.path("model");
+        if (!model.path("type").asText("").equals("BPE")) {
+            throw new TokenizerException(file + ": model type '" + model.path("type").asText() + "' is not supported; supported: BPE (byte-level)");
+        }
+        JsonNode norm = root.path("normalizer");
+        if (model.path("byte_fallback").asBoolean(false)) {
+            return sentencePiece(root, file);
+        }
+        if (!norm.isMissingNode() && !norm.isNull() && !norm.path("type").asText().equals("NFC")) {
+            throw new TokenizerException(file + ": normalizer " + norm.path("type").asText() + " is not supported");
+        }
+        String pre = preTokenizer(root.path("pre_tokenizer"), file);
+        List<String> tokens = new ArrayList<>();
+        model.path("vocab").properties().forEach(e -> set(tokens, e.getValue().asInt(), e.getKey()));
+        List<Integer> special = new ArrayList<>();
+        List<Integer> userDefined = new ArrayList<>();
+        for (JsonNode a : root.path("added_tokens")) {
+            int id = a.path("id").asInt();
+            set(tokens, id, a.path("content").asText());
+            (a.path("special").asBoolean(false) ? special : userDefined).add(id);
+        }
+        if (tokens.contains(null)) {
+            throw new TokenizerException(file + ": vocabulary ids are not contiguous (id " + tokens.indexOf(null) + " is missing)");
+        }
+        List<String> merges = new ArrayList<>();
+        for (JsonNode m : model.path("merges")) {
+            merges.add(m.isArray() ? m.get(0).asText() + " " + m.get(1).asText() : m.asText());
+        }
+        int[] types = new int[tokens.size()];
+        Arrays.fill(types, TokenType.NORMAL);
+        special.forEach(id -> types[id] = TokenType.CONTROL);
+        userDefined.forEach(id -> types[id] = TokenType.USER_DEFINED);
+        // BOS/EOS: whatever special tokens the post-processor's single-sequence template puts around $A.
+        int bos = -1;
+        int eos = -1;
+        for (JsonNode tp : templates(root.path("post_processor"))) {
+            JsonNode single = tp.path("single");
+            for (int i = 0; i < single.size(); i++) {
+                JsonNode st = single.get(i).path("SpecialToken");
+                if (!st.isMissingNode()) {
+                    int id = tp.path("special_tokens").path(st.path("id").asText()).path("ids").path(0).asInt(-1);
+                    if (i == 0) {
+                        bos = id;
+                    } else {
+                        eos = id;
+                    }
+                }
+            }
+        }
+        Tokenizer t = new ByteLevelBpeTokenizer(new ByteLevelBpeConfig(tokens.toArray(String[]::new), types, merges.toArray(String[]::new),
+                pre, bos, eos, bos >= 0, eos >= 0));
+        return norm.path("type").asText().equals("NFC") ? new NfcTokenizer(t) : t;
+    }
+
+    /**
+     * A SentencePiece BPE exported to tokenizer.json (byte fallback, spaces replaced by U+2581). Gemma's
+     * form (no dummy prefix) runs on {@link SentencePieceTokenizer}, whose merges — those the vocabulary
+     * implies — are the ones such files list; LLaMA-1/2's form (a "▁" prepended) is not implemented.
+     */
+    private static Tokenizer sentencePiece(JsonNode root, Path file) {
+        JsonNode norm = root.path("normalizer");
+        JsonNode pre = root.path("pre_tokenizer");
+        boolean gemmaForm = isReplaceSpace(norm);
+        // LLaMA-1/2: transformers 5 writes Metaspace(prepend always); older files Prepend("▁") + Replace.
+        boolean metaspace = (norm.isMissingNode() || norm.isNull()) && pre.path("type").asText().equals("Metaspace")
+                && pre.path("replacement").asText().equals("\u2581") && !pre.path("split").asBoolean(true)
+                && pre.path("prepend_scheme").asText().equals("always");
+        boolean prepend = norm.path("type").asText().equals("Sequence") && norm.path("normalizers").size() == 2
+                && norm.path("normalizers").get(0).path("type").asText().equals("Prepend")
+                && norm.path("normalizers").get(0).path("prepend").asText().equals("\u2581")
+                && isReplaceSpace(norm.path("normalizers").get(1)) && (pre.isMissingNode() || pre.isNull());
+        if (!gemmaForm && !metaspace && !prepend) {
+            throw new TokenizerException(file + ": SentencePiece BPE with normalizer " + norm + " and pre_tokenizer " + pre
+                    + " is not supported; supported: Gemma's (spaces replaced by U+2581) and LLaMA's (a U+2581 prefix)");
+        }
+        List<String> tokens = new ArrayList<>();
+        JsonNode model = root.path("model");
+        model.path("vocab").properties().forEach(e -> set(tokens, e.getValue().asInt(), e.getKey()));
+        int[] types = null;
+        List<int[]> added = new ArrayList<>();
+        for (JsonNode a : root.path("added_tokens")) {
+            int id = a.path("id").asInt();
+            set(tokens, id, a.path("content").asText());
+            added.add(new int[] {id, a.path("special").asBoolean(false) ? TokenType.CONTROL : TokenType.USER_DEFINED});
+        }
+        if (tokens.contains(null)) {
+            throw new TokenizerException(file + ": vocabulary ids are not contiguous (id " + tokens.indexOf(null) + " is missing)");
+        }
+        types = new int[tokens.size()];
+        Arrays.fill(types, TokenType.NORMAL);
+        for (int[] a : added) {
+            types[a[0]] = a[1];
+        }
+        int bos = -1;
+        int eos = -1;
+        for (JsonNode tp : templates(root.path("post_processor"))) {
+            JsonNode single = tp.path("single");
+            for (int i = 0; i < single.size(); i++) {
+                JsonNode st = single.get(i).path("SpecialToken");
+                if (!st.isMissingNode()) {
+                    int id = tp.path("special_tokens").path(st.path("id").asText()).path("ids").path(0).asInt(-1);
+                    if (i == 0) {
+                        bos = id;
+                    } else {
+                        eos = id;
+                    }
+                }
+            }
+        }
+        String unk = model.path("unk_token").asText(null);
+        int unkId = unk == null ? -1 : tokens.indexOf(unk);
+        return new SentencePieceTokenizer(tokens.toArray(String[]::new), types, bos, eos, unkId, bos >= 0, eos >= 0, !gemmaForm);
+    }
+
+    private static boolean isReplaceSpace(JsonNode n) {
+        return n.path("type").asText().equals("Replace") && n.path("pattern").path("String").asText().equals(" ")
+                && n.path("content").asText().equals("\u2581");
+    }
+
+    private static List<JsonNode> templates(JsonNode pp) {
+        List<JsonNode> out = new ArrayList<>();
+        if (pp.path("type").asText().equals("TemplateProcessing")) {
+            out.add(pp);
+        } else if (pp.path("type").asText().equals("Sequence")) {
+            for (JsonNode p : pp.path("processors")) {
+                out.addAll(templates(p));
+            }
+        }
+        return out;
+    }
+
+    /** The sentemb pre-tokenizer name for a tokenizer.json pre_tokenizer (ByteLevel, or a known Split + ByteLevel). */
+    private static String preTokenizer(JsonNode p, Path file) {
+        String type = p.path("type").asText("");
+        if (type.equals("ByteLevel") && p.path("use_regex").asBoolean(true) && !p.path("add_prefix_space").asBoolean(false)) {
+            return "gpt2";
+        }
+        if (type.equals("Sequence")) {
+            String split = null;
+            boolean byteLevel = false;
+            for (JsonNode s : p.path("pretokenizers")) {
+                switch (s.path("type").asText("")) {
+                    case "Split" -> split = s.path("pattern").path("Regex").asText(null);
+                    case "ByteLevel" -> byteLevel = !s.path("use_regex").asBoolean(true) && !s.path("add_prefix_space").asBoolean(false);
+                    case "Digits" -> split = "unsupported";
+                    default -> split = "unsupported";
+                }
+            }
+            String name = split == null ? null : SPLITS.get(split);
+            if (byteLevel && name != null) {
+                return name;
+            }
+        }
+        throw new TokenizerException(file + ": pre_tokenizer " + p + " is not one sentemb implements"
+                + " (supported: ByteLevel, or the GPT-2, Llama 3 and Qwen2 split regexes + ByteLevel)");
+    }
+
+    /** GPT-2 / OPT repositories: vocab.json, merges.txt, tokenizer_config.json (add_bos_token, bos_token). */
+    static Tokenizer fromVocabAndMerges(Path dir) {
+        JsonNode vocab = json(dir.resolve("vocab.json"));
+        List<String> tokens = new ArrayList<>();
+        vocab.properties().forEach(e -> set(tokens, e.getValue().asInt(), e.getKey()));
+        List<String> merges = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(dir.resolve("merges.txt"), StandardCharsets.UTF_8)) {
+                if (!line.isBlank() && !line.startsWith("#version")) {
+                    merges.add(line);
+                }
+            }
+        } catch (IOException e) {
+            throw new TokenizerException(dir.resolve("merges.txt") + ": cannot read: " + e.getMessage());
+        }
+        Path cfgFile = dir.resolve("tokenizer_config.json");
+        JsonNode cfg = Files.isRegularFile(cfgFile) ? json(cfgFile) : new ObjectMapper().createObjectNode();
+        int[] types = new int[tokens.size()];
+        Arrays.fill(types, TokenType.NORMAL);
+        int bos = -1;
+        int eos = -1;
+        // The special tokens named in the config are matched whole in text, as transformers adds them.
+        for (String key : List.of("bos_token", "eos_token", "unk_token", "pad_token")) {
+            String content = content(cfg.path(key));
+            int id = content == null ? -1 : tokens.indexOf(content);
+            if (id >= 0) {
+                types[id] = TokenType.CONTROL;
+                if (key.equals("bos_token")) {
+                    bos = id;
+                } else if (key.equals("eos_token")) {
+                    eos = id;
+                }
+            }
+        }
+        boolean addBos = cfg.path("add_bos_token").asBoolean(false);
+        if (addBos && bos < 0) {
+            throw new TokenizerException(cfgFile + ": add_bos_token is set but bos_token is not in vocab.json");
+        }
+        return new ByteLevelBpeTokenizer(new ByteLevelBpeConfig(tokens.toArray(String[]::new), types, merges.toArray(String[]::new),
+                "gpt2", bos, eos, addBos, cfg.path("add_eos_token").asBoolean(false)));
+    }
+
+    private static String content(JsonNode n) {
+        if (n.isTextual()) {
+            return n.asText();
+        }
+        return n.isObject() ? n.path("content").asText(null) : null;
+    }
+
+    private static void set(List<String> tokens, int id, String token) {
+        if (id < 0 || id > 10_000_000) {
+            throw new TokenizerException("token id " + id + " out of range");
+        }
+        while (tokens.size() <= id) {
+            tokens.add(null);
+        }
+        tokens.set(id, token);
+    }
+
+    private static JsonNode json(Path file) {
+        try {
+            JsonNode n = new ObjectMapper().readTree(file.toFile());
+            if (n == null || !n.isObject()) {
+                throw new TokenizerException(file + " is not a JSON object");
+            }
+            return n;
+        } catch (IOException e) {
+            throw new TokenizerException(file + ": cannot read JSON: " + e.getMessage());
+        }
+    }
+}

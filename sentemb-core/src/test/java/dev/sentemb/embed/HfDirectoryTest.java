@@ -1,0 +1,76 @@
+package dev.sentemb.embed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentemb.prompt.Templates;
+import dev.sentemb.testing.HfFixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The public API on Hugging Face directories: a path, or a model id in the local HF cache. */
+class HfDirectoryTest {
+    @TempDir
+    Path tmp;
+
+    /** Every fixture prompt through Encoder (template rendering, tokenizer files, model) vs transformers. */
+    @Test
+    void encoderOnADirectoryGivesTransformersEmbeddings() {
+        for (String name : List.of("opt", "opt-proj", "llama", "qwen2")) {
+            HfFixture f = HfFixture.load(name);
+            int plain = (int) f.prompts().stream().filter(p -> !p.contains("\"Smoking\".")).count();
+            try (Encoder enc = Encoder.builder(f.dir().toString()).threads(2).build()) {
+                float[][] v = enc.embed(f.texts().subList(0, plain));
+                for (int i = 0; i < plain; i++) {
+                    assertEquals(f.prompts().get(i), enc.prompt(f.texts().get(i)));
+                    assertTrue(HfFixture.cosine(v[i], f.last()[i]) >= 0.99999, name + " sentence " + i);
+                }
+                assertEquals(f.last()[0].length, enc.dimension());
+            }
+        }
+    }
+
+    @Test
+    void adapterThroughTheBuilder() {
+        HfFixture f = HfFixture.load("llama-lora");
+        try (Encoder enc = Encoder.builder(HfFixture.dir("llama").toString()).adapter(f.dir()).mergeAdapter(false).threads(2).build()) {
+            assertTrue(HfFixture.cosine(enc.embed(f.texts().get(0)), f.last()[0]) >= 0.99999);
+        }
+    }
+
+    @Test
+    void resolvesModelIdsInTheHfCacheLayout() throws IOException {
+        Path repo = tmp.resolve("hub/models--facebook--opt-tiny");
+        Path snap = Files.createDirectories(repo.resolve("snapshots/0123abc"));
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), "0123abc\n");
+        HfCache cache = new HfCache(tmp.resolve("hub"));
+        assertEquals(snap, cache.find("facebook/opt-tiny").orElseThrow());
+        assertEquals(snap, cache.find("facebook/opt-tiny@0123abc").orElseThrow());
+        assertTrue(cache.find("facebook/opt-other").isEmpty());
+        assertTrue(HfCache.looksLikeId("facebook/opt-125m"));
+        assertTrue(!HfCache.looksLikeId("/abs/path"));
+        assertEquals(Path.of("/h/hub"), HfCache.hubFrom(Map.of("HF_HOME", "/h")));
+        assertEquals(Path.of("/c"), HfCache.hubFrom(Map.of("HF_HOME", "/h", "HF_HUB_CACHE", "/c")));
+    }
+
+    @Test
+    void aDirectoryWithoutConfigIsATypedError() {
+        ModelFetchException e = assertThrows(ModelFetchException.class, () -> ModelStore.standard().resolve(tmp.toString(), null));
+        assertTrue(e.getMessage().contains("config.json"), e.getMessage());
+    }
+
+    @Test
+    void iclTemplatesForEveryOptSize() {
+        for (String size : List.of("125m", "350m", "1.3b", "2.7b", "6.7b", "13b", "30b", "66b")) {
+            assertTrue(Templates.resolve("icl:opt-" + size).render("x").contains("means in one word"), size);
+        }
+        assertTrue(Templates.resolve("icl:opt-1.3b").render("x").contains("Swiss"));
+    }
+}
