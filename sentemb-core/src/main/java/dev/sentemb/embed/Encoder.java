@@ -45,6 +45,7 @@ public final class Encoder implements AutoCloseable {
     private final boolean normalize;
     private final int batchTokens;
     private final int maxPromptTokens;
+    private final int threads;
     /** The template head's cached keys/values; null when prompts are computed whole (mean pooling, or off). */
     private final PrefixCache prefixes;
     private final LongAdder prompts = new LongAdder();
@@ -56,6 +57,7 @@ public final class Encoder implements AutoCloseable {
         this.file = file;
         this.tokenizer = Tokenizers.fromGguf(file);
         this.model = ModelLoader.load(file, b.threads);
+        this.threads = b.threads;
         this.template = b.template;
         this.pooling = b.pooling;
         this.normalize = b.normalize;
@@ -218,6 +220,16 @@ public final class Encoder implements AutoCloseable {
 
     public String prompt(String sentence) {
         return template.render(sentence);
+    }
+
+    /** The model's shape. */
+    public dev.sentemb.model.ModelConfig config() {
+        return model.config();
+    }
+
+    /** Kernel threads of this encoder's model. */
+    public int threads() {
+        return threads;
     }
 
     public int dimension() {
