@@ -42,6 +42,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True, choices=C.MODELS)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--sets", default="plain,icl", help="comma-separated prompt sets to run (default: plain,icl)")
     args = ap.parse_args(argv)
 
     path = C.model_path(args.model)
@@ -52,7 +53,7 @@ def main(argv=None):
     d = llm.n_embd()
 
     summary = {}
-    for kind in ("plain", "icl"):
+    for kind in args.sets.split(","):
         hf_rows = C.read_jsonl(out_dir / f"{kind}.jsonl")
         rows, embs = [], []
         for r in hf_rows:

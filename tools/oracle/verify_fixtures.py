@@ -7,7 +7,7 @@
 - with --prenorm K: for the first K plain prompts, compute HF's last-token hidden state BEFORE the
   final norm and show llama.cpp is close to the post-norm vector, not the pre-norm one
 
-Usage: python verify_fixtures.py [--model M] [--retokenize] [--prenorm 5]
+Usage: python verify_fixtures.py [--model M] [--retokenize] [--prenorm 5] [--record]
 """
 from __future__ import annotations
 
@@ -98,10 +98,15 @@ def main(argv=None):
     ap.add_argument("--model", choices=C.MODELS)
     ap.add_argument("--retokenize", action="store_true")
     ap.add_argument("--prenorm", type=int, default=0)
+    ap.add_argument("--record", action="store_true", help="store the report as 'verify' in meta.json")
     args = ap.parse_args(argv)
     for m in ([args.model] if args.model else C.MODELS):
         if (C.FIXTURE_ROOT / m / "meta.json").exists():
-            print(json.dumps(check_model(m, args.retokenize, args.prenorm), indent=1))
+            rep = check_model(m, args.retokenize, args.prenorm)
+            print(json.dumps(rep, indent=1))
+            if args.record:
+                rep["date"] = C.today()
+                C.update_meta(C.FIXTURE_ROOT / m, {"verify": rep})
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "demo", description = "Embed a few sample sentences and print their cosine-similarity matrix.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Embed a few sample sentences and print their cosine-similarity matrix.")
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;

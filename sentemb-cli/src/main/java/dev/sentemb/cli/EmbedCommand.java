@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "embed", sortOptions = false,
+@Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
+        exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
+            ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_USAGE, ExitCodes.HELP_SKIPPED},
         description = {"Embed sentences, one a line (UTF-8 text, or JSONL with a \"text\" field), into JSONL "
                 + "({\"text\": ..., \"embedding\": [...]} a line, in input order) or a .npy array.",
                 "An unreadable line is reported with its line number and skipped (see --strict); N valid lines in give N out."})

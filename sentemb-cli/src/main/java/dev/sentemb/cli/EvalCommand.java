@@ -31,7 +31,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "eval", sortOptions = false,
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Score a model, or precomputed embeddings, on SentEval's tasks exactly as the reference does: "
                 + "STS (Spearman ×100 of cosine vs gold) and transfer tasks (logistic regression accuracy).",
                 "Each distinct sentence is embedded once; finished embeddings are cached so an interrupted run resumes."})

@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "fetch", description = "Fetch models into the cache ($SENTEMB_HOME, default ~/.cache/sentemb) and verify their SHA-256.")
+@Command(name = "fetch", mixinStandardHelpOptions = true, description = "Fetch models into the cache ($SENTEMB_HOME, default ~/.cache/sentemb) and verify their SHA-256.")
 final class FetchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "1..*", description = "Model names (see 'sentemb models').")
     List<String> names;

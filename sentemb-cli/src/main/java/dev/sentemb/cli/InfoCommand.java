@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "info", description = "Print a model's architecture, sizes, quantization and tokenizer facts.")
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Print a model's architecture, sizes, quantization and tokenizer facts.")
 final class InfoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;

@@ -9,11 +9,8 @@ import picocli.CommandLine.Command;
         description = "PromptEOL sentence embeddings from decoder-only LLMs (Jiang et al., 2024), in Java.",
         subcommands = {EmbedCommand.class, TokenizeCommand.class, InfoCommand.class, EvalCommand.class, SearchDemosCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class,
                 FetchCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class},
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-            "0:success: every input line was processed",
-            "1:failure: model, input or output error, or a bad line with --strict (no output file is written)",
-            "2:usage error: unknown option or missing argument",
-            "3:finished, but some lines were skipped (each reported on stderr with its line number)"})
+        exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
+            ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_USAGE, ExitCodes.HELP_SKIPPED})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "models", description = "List the models sentemb can fetch by name, and which are in the cache.")
+@Command(name = "models", mixinStandardHelpOptions = true, description = "List the models sentemb can fetch by name, and which are in the cache.")
 final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "report", sortOptions = false,
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Compare results files of sentemb eval (e.g. the size ladder, plain and with a demonstration): Markdown tables and an HTML report with a scaling chart.")
 final class ReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RESULTS.json")

@@ -27,7 +27,7 @@ import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "search-demos", sortOptions = false,
+@Command(name = "search-demos", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Find the in-context demonstration with the best STS-B dev Spearman for a model (successive halving by default).",
                 "Every score is logged as it is found, so an interrupted search resumes; the winner is stored for --template icl:best."})
 final class SearchDemosCommand implements Callable<Integer> {

@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "tokenize", sortOptions = false,
+@Command(name = "tokenize", mixinStandardHelpOptions = true, sortOptions = false,
+        exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
+            ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_USAGE, ExitCodes.HELP_SKIPPED},
         description = "Print the token ids of each sentence's prompt: one {\"text\": ..., \"ids\": [...]} JSON line a sentence.")
 final class TokenizeCommand implements Callable<Integer> {
     @Mixin

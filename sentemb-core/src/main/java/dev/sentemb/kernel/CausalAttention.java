@@ -5,7 +5,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Causal grouped-query attention over a packed batch: sequences lie back to back in q/k/v and each
- * token attends only to the tokens of its own sequence at or before it. No padding and no mask
+ * token attends only to the tokens of its own sequence at or before it (and, for a shape with a
+ * sliding window, only to the last window of them). No padding and no mask
  * matrix exist, so a sequence's result cannot depend on its neighbours.
  *
  * <p>Keys are first transposed per (sequence, kv head) to kᵀ[headDim × keys], so scores come out of a
@@ -130,22 +131,27 @@ final class CausalAttention {
             }
         }
         float[] pastV = keys.pastV();
+        int window = shape.window();
         for (int i = from; i < to; i++) {
             int row = (i - from) * stride;
             int n = p + i + 1;
             int qo = (seqStart + i) * qw + head * hd;
-            VectorMath.softmax(scores, row, n);
-            int vo = seqStart * kvw + kvHead * hd;
-            int pvo = kvHead * hd;
+            // sliding window: only the last `window` keys, counted over prefix + own positions
+            int first = window > 0 ? Math.max(0, n - window) : 0;
+            VectorMath.softmax(scores, row + first, n - first);
+            int pastFrom = Math.min(first, p);         // prefix rows pastFrom .. p-1
+            int ownFrom = Math.max(0, first - p);      // own rows ownFrom .. i
+            int vo = (seqStart + ownFrom) * kvw + kvHead * hd;
+            int pvo = pastFrom * kvw + kvHead * hd;
             if (hd == 4 * L) {
-                weightedSum4(scores, row, p, pastV, pvo, i + 1, v, vo, kvw, out, qo);
+                weightedSum4(scores, row + first, p - pastFrom, pastV, pvo, i + 1 - ownFrom, v, vo, kvw, out, qo);
             } else {
                 java.util.Arrays.fill(out, qo, qo + hd, 0f);
-                for (int j = 0; j < p; j++) {
-                    VectorMath.axpy(scores[row + j], pastV, pvo + j * kvw, out, qo, hd);
+                for (int j = 0; j < p - pastFrom; j++) {
+                    VectorMath.axpy(scores[row + first + j], pastV, pvo + j * kvw, out, qo, hd);
                 }
-                for (int j = 0; j <= i; j++) {
-                    VectorMath.axpy(scores[row + p + j], v, vo + j * kvw, out, qo, hd);
+                for (int j = 0; j <= i - ownFrom; j++) {
+                    VectorMath.axpy(scores[row + p + ownFrom + j], v, vo + j * kvw, out, qo, hd);
                 }
             }
         }

@@ -48,6 +48,12 @@ public interface Kernels extends AutoCloseable {
     /** gate[i] = silu(gate[i]) · up[i] for i < n (the SwiGLU activation). */
     void siluMul(float[] gate, float[] up, int n);
 
+    /**
+     * gate[i] = gelu(gate[i]) · up[i] for i < n (GeGLU, Gemma), with the tanh approximation
+     * gelu(x) = x/2 · (1 + tanh(√(2/π) · (x + 0.044715·x³))).
+     */
+    void geluTanhMul(float[] gate, float[] up, int n);
+
     /** dst[i] += src[i] for i < n (residual connection). */
     void add(float[] dst, float[] src, int n);
 

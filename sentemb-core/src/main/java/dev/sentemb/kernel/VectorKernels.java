@@ -63,6 +63,11 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void geluTanhMul(float[] gate, float[] up, int n) {
+        forRows(n, 1, (from, to) -> VectorMath.geluTanhMul(gate, up, from, to - from));
+    }
+
+    @Override
     public void add(float[] dst, float[] src, int n) {
         forRows(n, 1, (from, to) -> VectorMath.add(dst, src, from, to - from));
     }

@@ -183,6 +183,30 @@ final class VectorMath {
         }
     }
 
+    /** As {@link #siluMul} with gelu (tanh approximation, in PyTorch's order of operations) for silu. */
+    static void geluTanhMul(float[] gate, float[] up, int o, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, gate, o + i);
+            geluTanh(g).mul(FloatVector.fromArray(S, up, o + i)).intoArray(gate, o + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector g = FloatVector.fromArray(S, gate, o + i, m);
+            geluTanh(g).mul(FloatVector.fromArray(S, up, o + i, m)).intoArray(gate, o + i, m);
+        }
+    }
+
+    private static final float GELU_BETA = (float) (Math.sqrt(2) * (2 / Math.sqrt(Math.PI)) * 0.5);
+    private static final float GELU_KAPPA = 0.044715f;
+
+    /** tanh through {@link #exp} (1 + tanh(y) = 2 − 2/(e^{2y} + 1)), so masked tails compute what full vectors do. */
+    private static FloatVector geluTanh(FloatVector x) {
+        FloatVector inner = x.mul(x).mul(x).mul(GELU_KAPPA).add(x).mul(GELU_BETA);
+        FloatVector onePlusTanh = c(2f).sub(c(2f).div(exp(inner.mul(2f)).add(1f)));
+        return x.mul(0.5f).mul(onePlusTanh);
+    }
+
     private static FloatVector silu(FloatVector g) {
         return g.div(exp(g.neg()).add(1f));
     }

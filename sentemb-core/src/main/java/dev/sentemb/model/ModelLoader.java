@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class ModelLoader {
     /** Architectures this engine runs, as GGUF names them. */
-    public static final List<String> SUPPORTED = List.of("llama", "qwen2");
+    public static final List<String> SUPPORTED = List.of("llama", "qwen2", "gemma3");
 
     private ModelLoader() {}
 
@@ -36,6 +36,7 @@ public final class ModelLoader {
         return switch (arch) {
             case "llama" -> LlamaModel.load(file, ModelConfig.fromGguf(file), kernels, RopeStyle.NORM);
             case "qwen2" -> LlamaModel.load(file, ModelConfig.fromGguf(file), kernels, RopeStyle.NEOX);
+            case "gemma3" -> Gemma3Model.load(file, ModelConfig.fromGguf(file), kernels);
             default -> throw new UnsupportedArchitectureException(arch.isEmpty() ? "(none)" : arch, SUPPORTED);
         };
     }

@@ -20,6 +20,11 @@ final class BytePairEncoder {
         this.byteIds = byteIds;
     }
 
+    /** For callers that build the initial symbols themselves and only call {@link #merge}. */
+    BytePairEncoder(MergeTable merges) {
+        this(merges, null);
+    }
+
     int[] encode(byte[] bytes) {
         int[] ids = new int[bytes.length];
         int n = 0;
@@ -29,6 +34,11 @@ final class BytePairEncoder {
                 ids[n++] = id;
             }
         }
+        return merge(ids, n);
+    }
+
+    /** Merges the symbols ids[0..n) (overwriting ids) and returns the resulting tokens. */
+    int[] merge(int[] ids, int n) {
         if (n < 2) {
             return n == ids.length ? ids : java.util.Arrays.copyOf(ids, n);
         }

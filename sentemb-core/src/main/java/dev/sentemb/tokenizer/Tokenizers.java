@@ -16,7 +16,8 @@ public final class Tokenizers {
     }
 
     /**
-     * The tokenizer of an open GGUF file. Supported: {@code gpt2} (byte-level BPE). BOS/EOS are
+     * The tokenizer of an open GGUF file. Supported: {@code gpt2} (byte-level BPE) and
+     * {@code llama} (SentencePiece-style, Gemma family). BOS/EOS are
      * added only when {@code tokenizer.ggml.add_bos_token}/{@code add_eos_token} say so; a
      * missing flag means no, as transformers does for byte-level BPE.
      *
@@ -39,10 +40,9 @@ public final class Tokenizers {
                     md.getInt("tokenizer.ggml.eos_token_id", -1),
                     md.getBoolean("tokenizer.ggml.add_bos_token", false),
                     md.getBoolean("tokenizer.ggml.add_eos_token", false)));
-            case "llama" -> throw new TokenizerException(file.path()
-                    + ": SentencePiece-style tokenizers (tokenizer.ggml.model = llama) are not supported yet; supported: gpt2");
+            case "llama" -> SentencePieceTokenizer.fromGguf(file);
             default -> throw new TokenizerException(file.path() + ": unsupported tokenizer.ggml.model '" + model
-                    + "'; supported: gpt2");
+                    + "'; supported: gpt2, llama");
         };
     }
 }

@@ -63,7 +63,7 @@ class OracleParityTest {
     }
 
     @ParameterizedTest(name = "{0} mean pooling")
-    @CsvSource({"smollm2-135m", "qwen2.5-coder-0.5b"})
+    @CsvSource({"smollm2-135m", "qwen2.5-coder-0.5b", "gemma3-270m"})
     void meanPoolingMatchesTransformers(String model) throws Exception {
         List<Item> items = OracleFixture.items(model, "plain.jsonl").subList(0, 40);
         float[][] hf = OracleFixture.matrix(model, "plain.hf.mean.npy");

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ParityTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"smollm2-135m", "qwen2.5-coder-0.5b"})
+    @ValueSource(strings = {"smollm2-135m", "qwen2.5-coder-0.5b", "gemma3-270m"})
     void everyFixtureLineMatchesHf(String model) {
         Tokenizer tok = Fixtures.model(model);
         List<Fixtures.Case> cases = Fixtures.read(model);
