@@ -9,7 +9,7 @@ Workload: distinct STS-B test sentences (SentEval form, order of first appearanc
             one embed() call per batch of 16 prompts (llama.cpp packs them as separate sequences)
   llamacpp1 same, one prompt per embed() call
 
-Wall time is end to end (tokenization + forward + copying the embeddings out), model load
+Wall time (and the process's CPU time, all threads) is end to end (tokenization + forward + copying the embeddings out), model load
 excluded, after a warm-up on a few sentences. Prints a summary per peer and appends one JSON line
 per run to --out (default: stdout only).
 
@@ -52,6 +52,7 @@ def bench_hf(path, prompts, threads, warmup):
         return emb, int(enc["attention_mask"].sum()), int(enc["input_ids"].numel())
 
     run(prompts[:warmup])
+    c = time.process_time()
     t = time.perf_counter()
     real = padded = 0
     for i in range(0, len(prompts), BATCH):
@@ -59,7 +60,7 @@ def bench_hf(path, prompts, threads, warmup):
         real += r
         padded += p
     wall = time.perf_counter() - t
-    return {"peer": "hf", "wall_s": wall, "tokens": real, "padded_tokens": padded,
+    return {"peer": "hf", "wall_s": wall, "cpu_s": time.process_time() - c, "tokens": real, "padded_tokens": padded,
             "versions": {"transformers": transformers.__version__, "torch": torch.__version__}}
 
 
@@ -69,13 +70,14 @@ def bench_llamacpp(path, prompts, threads, warmup, per_call=BATCH):
 
     llm = open_llama(path, threads)
     llm.embed(prompts[:warmup], normalize=False)
+    c = time.process_time()
     t = time.perf_counter()
     tokens = 0
     for i in range(0, len(prompts), per_call):
         _, n = llm.embed(prompts[i:i + per_call], normalize=False, return_count=True)
         tokens += n
     wall = time.perf_counter() - t
-    return {"peer": "llamacpp" if per_call == BATCH else "llamacpp1", "wall_s": wall, "tokens": tokens,
+    return {"peer": "llamacpp" if per_call == BATCH else "llamacpp1", "wall_s": wall, "cpu_s": time.process_time() - c, "tokens": tokens,
             "prompts_per_embed_call": per_call, "versions": {"llama_cpp_python": llama_cpp.__version__}}
 
 

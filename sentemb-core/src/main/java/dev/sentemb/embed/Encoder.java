@@ -1,6 +1,8 @@
 package dev.sentemb.embed;
 
 import dev.sentemb.SentembException;
+import dev.sentemb.engine.PrefixCache;
+import dev.sentemb.model.CachedPrefix;
 import dev.sentemb.model.PackedHidden;
 import dev.sentemb.model.TransformerModel;
 import dev.sentemb.prompt.PromptTemplate;
@@ -14,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 
 /**
@@ -27,8 +30,9 @@ import java.util.function.IntConsumer;
  * }</pre>
  *
  * Thread-safe: concurrent callers share the memory-mapped weights; each call owns its activations.
- * Identical prompts within a call are computed once; sequences are packed without padding, so a
- * sentence's embedding does not depend on what else is in the call.
+ * Identical prompts within a call are computed once; the template's head is computed once per
+ * encoder and its keys/values reused (shared-prefix cache); sequences are packed without padding, so
+ * a sentence's embedding does not depend on what else is in the call.
  */
 public final class Encoder implements AutoCloseable {
     private final LoadedModel loaded;
@@ -39,16 +43,31 @@ public final class Encoder implements AutoCloseable {
     private final boolean normalize;
     private final int batchTokens;
     private final int maxPromptTokens;
+    private final int threads;
+    /** The template head's cached keys/values; null when prompts are computed whole (mean pooling, or off). */
+    private final PrefixCache prefixes;
+    private final LongAdder prompts = new LongAdder();
+    private final LongAdder distinctPrompts = new LongAdder();
+    private final LongAdder tokensRepresented = new LongAdder();
+    private final LongAdder tokensComputed = new LongAdder();
 
     private Encoder(Builder b, LoadedModel loaded) {
         this.loaded = loaded;
         this.tokenizer = loaded.tokenizer();
         this.model = loaded.model();
+        this.threads = b.threads;
         this.template = b.template;
         this.pooling = b.pooling;
         this.normalize = b.normalize;
         this.batchTokens = b.batchTokens;
         this.maxPromptTokens = Math.min(b.maxPromptTokens, model.config().contextLength());
+        // Mean pooling needs the prefix's own hidden states too, which the cache does not keep.
+        this.prefixes = b.prefixCache && pooling == Pooling.LAST ? new PrefixCache(model, headCandidates()) : null;
+    }
+
+    /** The template head's ids as the full prompt starts (render strips leading blanks). */
+    private List<int[]> headCandidates() {
+        return PrefixCache.headCandidates(tokenizer.encode(template.head().stripLeading()));
     }
 
     /**
@@ -125,44 +144,75 @@ public final class Encoder implements AutoCloseable {
         if (done != null && finished > 0) {
             done.accept(finished);
         }
-        // Similar lengths together keep batches evenly sized; order does not change any result.
-        Integer[] order = new Integer[uniqueIds.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        for (int slot = 0; slot < uniqueIds.size(); slot++) {
+            tokensRepresented.add((long) uniqueIds.get(slot).length * owners.get(slot).size());
         }
-        Arrays.sort(order, (a, b) -> Integer.compare(uniqueIds.get(a).length, uniqueIds.get(b).length));
-        int at = 0;
-        while (at < order.length) {
-            int tokens = 0;
-            int end = at;
-            while (end < order.length && (end == at || tokens + uniqueIds.get(order[end]).length <= batchTokens)) {
-                tokens += uniqueIds.get(order[end]).length;
-                end++;
-            }
-            List<int[]> batch = new ArrayList<>(end - at);
-            for (int k = at; k < end; k++) {
-                batch.add(uniqueIds.get(order[k]));
-            }
-            PackedHidden h = model.forward(batch);
-            for (int k = at; k < end; k++) {
-                int seq = k - at;
-                float[] v = pooling == Pooling.LAST ? h.lastToken(seq) : h.meanOf(seq);
-                if (normalize) {
-                    Similarity.normalize(v);
-                }
-                List<Integer> own = owners.get(order[k]);
-                for (int j = 0; j < own.size(); j++) {
-                    results[own.get(j)] = EmbedResult.ok(j == 0 ? v : v.clone());
-                }
-                finished += own.size();
-            }
-            if (done != null) {
-                done.accept(finished);
-            }
-            at = end;
+        // Group the prompts by the cached prefix they continue (group 0: none, computed whole).
+        int groups = prefixes == null ? 1 : prefixes.candidateCount() + 1;
+        List<List<Integer>> byPrefix = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            byPrefix.add(new ArrayList<>());
         }
+        for (int slot = 0; slot < uniqueIds.size(); slot++) {
+            byPrefix.get(prefixes == null ? 0 : prefixes.match(uniqueIds.get(slot)) + 1).add(slot);
+        }
+        for (int g = 0; g < groups; g++) {
+            CachedPrefix prefix = g == 0 ? null : prefixes.get(g - 1);
+            int skip = prefix == null ? 0 : prefix.length();
+            List<Integer> slots = byPrefix.get(g);
+            // Similar lengths together keep batches evenly sized; order does not change any result.
+            slots.sort(java.util.Comparator.comparingInt(slot -> uniqueIds.get(slot).length));
+            int at = 0;
+            while (at < slots.size()) {
+                int tokens = 0;
+                int end = at;
+                while (end < slots.size() && (end == at || tokens + uniqueIds.get(slots.get(end)).length - skip <= batchTokens)) {
+                    tokens += uniqueIds.get(slots.get(end)).length - skip;
+                    end++;
+                }
+                List<int[]> batch = new ArrayList<>(end - at);
+                for (int k = at; k < end; k++) {
+                    int[] ids = uniqueIds.get(slots.get(k));
+                    batch.add(skip == 0 ? ids : Arrays.copyOfRange(ids, skip, ids.length));
+                }
+                PackedHidden h = prefix == null ? model.forward(batch) : model.forward(batch, prefix);
+                tokensComputed.add(tokens);
+                for (int k = at; k < end; k++) {
+                    int seq = k - at;
+                    float[] v = pooling == Pooling.LAST ? h.lastToken(seq) : h.meanOf(seq);
+                    if (normalize) {
+                        Similarity.normalize(v);
+                    }
+                    List<Integer> own = owners.get(slots.get(k));
+                    for (int j = 0; j < own.size(); j++) {
+                        results[own.get(j)] = EmbedResult.ok(j == 0 ? v : v.clone());
+                    }
+                    finished += own.size();
+                }
+                if (done != null) {
+                    done.accept(finished);
+                }
+                at = end;
+            }
+        }
+        prompts.add(n);
+        distinctPrompts.add(uniqueIds.size());
         return Arrays.asList(results);
     }
+
+    /**
+     * Work counters since this encoder was built: prompts embedded, distinct prompts, prompt tokens
+     * represented (every prompt's full length, repeats included) and tokens actually computed (cached
+     * prefixes once, then only what follows them). Their ratio is what de-duplication and the prefix
+     * cache save.
+     */
+    public Stats stats() {
+        return new Stats(prompts.sum(), distinctPrompts.sum(), tokensRepresented.sum(),
+                tokensComputed.sum() + (prefixes == null ? 0 : prefixes.tokensComputed()));
+    }
+
+    /** See {@link #stats()}. */
+    public record Stats(long prompts, long distinctPrompts, long tokensRepresented, long tokensComputed) {}
 
     /** The token ids of the prompt this encoder builds for a sentence. */
     public int[] promptIds(String sentence) {
@@ -171,6 +221,16 @@ public final class Encoder implements AutoCloseable {
 
     public String prompt(String sentence) {
         return template.render(sentence);
+    }
+
+    /** The model's shape. */
+    public dev.sentemb.model.ModelConfig config() {
+        return model.config();
+    }
+
+    /** Kernel threads of this encoder's model. */
+    public int threads() {
+        return threads;
     }
 
     public int dimension() {
@@ -213,6 +273,7 @@ public final class Encoder implements AutoCloseable {
         private int threads = Runtime.getRuntime().availableProcessors();
         private int batchTokens = 1024;
         private int maxPromptTokens = Integer.MAX_VALUE;
+        private boolean prefixCache = true;
         private ModelStore store = ModelStore.standard();
         private java.util.function.LongConsumer fetchProgress;
         private Path adapter;
@@ -265,6 +326,15 @@ public final class Encoder implements AutoCloseable {
         /** Prompts longer than this many tokens are rejected (default: the model's context length). */
         public Builder maxPromptTokens(int n) {
             this.maxPromptTokens = n;
+            return this;
+        }
+
+        /**
+         * Compute the template's head (demonstration and text before the sentence) once and reuse its
+         * keys/values for every prompt (default on; results are the same bit for bit either way).
+         */
+        public Builder prefixCache(boolean on) {
+            this.prefixCache = on;
             return this;
         }
 

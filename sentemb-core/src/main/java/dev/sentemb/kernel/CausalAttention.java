@@ -26,11 +26,14 @@ final class CausalAttention {
      * @param k       [T × kvHeads·headDim]
      * @param v       [T × kvHeads·headDim]
      * @param offsets sequence s is rows offsets[s] .. offsets[s+1]-1
+     * @param past    rows every sequence sees before its own (a shared prefix), or {@link KvPrefix#EMPTY}
      * @param out     [T × heads·headDim]
      */
-    static void attend(Parallel parallel, float[] q, float[] k, float[] v, int[] offsets, AttentionShape shape, float[] out) {
+    static void attend(Parallel parallel, float[] q, float[] k, float[] v, int[] offsets, KvPrefix past, AttentionShape shape, float[] out) {
+        past.requireWidth(shape);
         int sequences = offsets.length - 1;
         int hd = shape.headDim();
+        int p = past.length();
         int[] itemStart = new int[sequences + 1]; // first work item of each sequence
         int[] ktStart = new int[sequences + 1];   // where each sequence's kᵀ blocks start
         int longest = 0;
@@ -44,16 +47,15 @@ final class CausalAttention {
         float[] kt = new float[ktStart[sequences]];
         parallel.forEach(sequences * shape.kvHeads(), item -> {
             int s = item / shape.kvHeads(), h = item % shape.kvHeads();
-            int len = offsets[s + 1] - offsets[s], pl = padded(len);
-            int base = ktStart[s] + h * hd * pl;
-            for (int j = 0; j < len; j++) {
-                int src = (offsets[s] + j) * shape.kvWidth() + h * hd;
-                for (int d = 0; d < hd; d++) {
-                    kt[base + d * pl + j] = k[src + d];
-                }
-            }
+            int len = offsets[s + 1] - offsets[s];
+            transpose(k, offsets[s], len, shape.kvWidth(), h * hd, hd, kt, ktStart[s] + h * hd * padded(len));
         });
-        int scoresLength = QUERY_BLOCK * padded(longest);
+        // the prefix's kᵀ once per kv head, shared by every sequence: pastKt[h·hd·padded(p) + d·padded(p) + j]
+        float[] pastKt = new float[shape.kvHeads() * hd * padded(p)];
+        for (int h = 0; h < shape.kvHeads(); h++) {
+            transpose(past.keys(), 0, p, shape.kvWidth(), h * hd, hd, pastKt, h * hd * padded(p));
+        }
+        int scoresLength = QUERY_BLOCK * (p + padded(longest));
         parallel.forEach(itemStart[sequences], () -> new float[scoresLength], (scores, item) -> {
             int s = findSequence(itemStart, item);
             int local = item - itemStart[s];
@@ -62,9 +64,31 @@ final class CausalAttention {
             int head = local / blocks;
             int from = (local % blocks) * QUERY_BLOCK;
             int kvHead = head / (shape.heads() / shape.kvHeads());
-            int ktBase = ktStart[s] + kvHead * hd * padded(len);
-            attendBlock(q, kt, ktBase, padded(len), v, out, offsets[s], from, Math.min(len, from + QUERY_BLOCK), head, kvHead, shape, scores);
+            Keys keys = new Keys(kt, ktStart[s] + kvHead * hd * padded(len), padded(len),
+                    pastKt, kvHead * hd * padded(p), padded(p), past.values(), p);
+            attendBlock(q, keys, v, out, offsets[s], from, Math.min(len, from + QUERY_BLOCK), head, kvHead, shape, scores);
         });
+    }
+
+    /**
+     * Where one (sequence, kv head)'s keys live: its own kᵀ block and the shared prefix's kᵀ block and
+     * values. Scores rows hold the prefix's keys first, then the sequence's own, {@code stride} apart.
+     */
+    private record Keys(float[] kt, int ktBase, int pl, float[] pastKt, int pastBase, int pastPl, float[] pastV, int past) {
+        int stride() {
+            return past + pl;
+        }
+    }
+
+    /** dst[dstBase + d·padded(rows) + j] = src[(firstRow + j)·width + col + d] for j < rows, d < hd. */
+    private static void transpose(float[] src, int firstRow, int rows, int width, int col, int hd, float[] dst, int dstBase) {
+        int pl = padded(rows);
+        for (int j = 0; j < rows; j++) {
+            int from = (firstRow + j) * width + col;
+            for (int d = 0; d < hd; d++) {
+                dst[dstBase + d * pl + j] = src[from + d];
+            }
+        }
     }
 
     private static int padded(int len) {
@@ -81,61 +105,92 @@ final class CausalAttention {
     }
 
     /** Queries from..to-1 (sequence-local) of one head of the sequence starting at row {@code seqStart}. */
-    private static void attendBlock(float[] q, float[] kt, int ktBase, int pl, float[] v, float[] out, int seqStart,
+    private static void attendBlock(float[] q, Keys keys, float[] v, float[] out, int seqStart,
             int from, int to, int head, int kvHead, AttentionShape shape, float[] scores) {
         int hd = shape.headDim();
         int qw = shape.qWidth();
         int kvw = shape.kvWidth();
-        // scores[(i - from)·pl + j] = scale · q_i · k_j for j < padded(i + 1)
+        int p = keys.past();
+        int stride = keys.stride();
+        // scores[(i - from)·stride + j] = scale · q_i · k_j: the prefix's keys j < p, then the sequence's own
+        // at p + j. Each lane sums over the head dims in order, so a score does not depend on the tiling.
         for (int i0 = from; i0 < to; i0 += 4) {
             int q0 = (seqStart + i0) * qw + head * hd;
             int q1 = (seqStart + Math.min(i0 + 1, to - 1)) * qw + head * hd; // absent rows repeat the last query
             int q2 = (seqStart + Math.min(i0 + 2, to - 1)) * qw + head * hd;
             int q3 = (seqStart + Math.min(i0 + 3, to - 1)) * qw + head * hd;
-            int keys = Math.min(i0 + 4, to); // the block's last query sees keys 0..keys-1
-            for (int j = 0; j < keys; j += L) {
-                FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-                for (int d = 0, ki = ktBase + j; d < hd; d++, ki += pl) {
-                    FloatVector kv = FloatVector.fromArray(S, kt, ki);
-                    c0 = kv.fma(FloatVector.broadcast(S, q[q0 + d]), c0);
-                    c1 = kv.fma(FloatVector.broadcast(S, q[q1 + d]), c1);
-                    c2 = kv.fma(FloatVector.broadcast(S, q[q2 + d]), c2);
-                    c3 = kv.fma(FloatVector.broadcast(S, q[q3 + d]), c3);
-                }
-                int row = (i0 - from) * pl + j;
-                c0.mul(shape.scale()).intoArray(scores, row);
-                if (i0 + 1 < to) c1.mul(shape.scale()).intoArray(scores, row + pl);
-                if (i0 + 2 < to) c2.mul(shape.scale()).intoArray(scores, row + 2 * pl);
-                if (i0 + 3 < to) c3.mul(shape.scale()).intoArray(scores, row + 3 * pl);
+            int row = (i0 - from) * stride;
+            int valid = Math.min(4, to - i0);
+            // prefix first: its last block spills past p and is overwritten by the own keys below
+            for (int j = 0; j < p; j += L) {
+                scoreTile(q, q0, q1, q2, q3, keys.pastKt(), keys.pastBase() + j, keys.pastPl(), hd, shape.scale(), scores, row + j, stride, valid);
+            }
+            int own = Math.min(i0 + 4, to); // the group's last query sees own keys 0..own-1
+            for (int j = 0; j < own; j += L) {
+                scoreTile(q, q0, q1, q2, q3, keys.kt(), keys.ktBase() + j, keys.pl(), hd, shape.scale(), scores, row + p + j, stride, valid);
             }
         }
+        float[] pastV = keys.pastV();
         int window = shape.window();
         for (int i = from; i < to; i++) {
-            int row = (i - from) * pl;
+            int row = (i - from) * stride;
+            int n = p + i + 1;
             int qo = (seqStart + i) * qw + head * hd;
-            int first = window > 0 ? Math.max(0, i - window + 1) : 0; // sliding window: only the last `window` keys
-            int n = i + 1 - first;
-            VectorMath.softmax(scores, row + first, n);
-            int vo = (seqStart + first) * kvw + kvHead * hd;
+            // sliding window: only the last `window` keys, counted over prefix + own positions
+            int first = window > 0 ? Math.max(0, n - window) : 0;
+            VectorMath.softmax(scores, row + first, n - first);
+            int pastFrom = Math.min(first, p);         // prefix rows pastFrom .. p-1
+            int ownFrom = Math.max(0, first - p);      // own rows ownFrom .. i
+            int vo = (seqStart + ownFrom) * kvw + kvHead * hd;
+            int pvo = pastFrom * kvw + kvHead * hd;
             if (hd == 4 * L) {
-                weightedSum4(scores, row + first, n, v, vo, kvw, out, qo);
+                weightedSum4(scores, row + first, p - pastFrom, pastV, pvo, i + 1 - ownFrom, v, vo, kvw, out, qo);
             } else {
                 java.util.Arrays.fill(out, qo, qo + hd, 0f);
-                for (int j = 0; j < n; j++) {
-                    VectorMath.axpy(scores[row + first + j], v, vo + j * kvw, out, qo, hd);
+                for (int j = 0; j < p - pastFrom; j++) {
+                    VectorMath.axpy(scores[row + first + j], pastV, pvo + j * kvw, out, qo, hd);
+                }
+                for (int j = 0; j <= i - ownFrom; j++) {
+                    VectorMath.axpy(scores[row + p + ownFrom + j], v, vo + j * kvw, out, qo, hd);
                 }
             }
         }
     }
 
+    /** Four queries × one vector of keys: scores[row + r·stride ..] for the first {@code valid} queries. */
+    private static void scoreTile(float[] q, int q0, int q1, int q2, int q3, float[] kt, int ki0, int pl, int hd, float scale,
+            float[] scores, int row, int stride, int valid) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int d = 0, ki = ki0; d < hd; d++, ki += pl) {
+            FloatVector kv = FloatVector.fromArray(S, kt, ki);
+            c0 = kv.fma(FloatVector.broadcast(S, q[q0 + d]), c0);
+            c1 = kv.fma(FloatVector.broadcast(S, q[q1 + d]), c1);
+            c2 = kv.fma(FloatVector.broadcast(S, q[q2 + d]), c2);
+            c3 = kv.fma(FloatVector.broadcast(S, q[q3 + d]), c3);
+        }
+        c0.mul(scale).intoArray(scores, row);
+        if (valid > 1) c1.mul(scale).intoArray(scores, row + stride);
+        if (valid > 2) c2.mul(scale).intoArray(scores, row + 2 * stride);
+        if (valid > 3) c3.mul(scale).intoArray(scores, row + 3 * stride);
+    }
+
     /**
-     * out[qo .. qo+4L) = Σ_j p[row+j] · v[vo + j·stride ..] for j < n, the head held in four vector
-     * registers (head dim 64 with 512-bit vectors). Same fma order as the generic axpy path.
+     * out[qo .. qo+4L) = Σ_j p[row+j] · value_j over the prefix's {@code past} values, then the sequence's
+     * own {@code n} values, the head held in four vector registers (head dim 64 with 512-bit vectors, or
+     * 32 with 256-bit ones). Same fma order as the generic axpy path.
      */
-    private static void weightedSum4(float[] p, int row, int n, float[] v, int vo, int stride, float[] out, int qo) {
+    private static void weightedSum4(float[] p, int row, int past, float[] pastV, int pvo, int n, float[] v, int vo, int stride,
+            float[] out, int qo) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        for (int j = 0, vi = vo; j < n; j++, vi += stride) {
+        for (int j = 0, vi = pvo; j < past; j++, vi += stride) {
             FloatVector pj = FloatVector.broadcast(S, p[row + j]);
+            a0 = FloatVector.fromArray(S, pastV, vi).fma(pj, a0);
+            a1 = FloatVector.fromArray(S, pastV, vi + L).fma(pj, a1);
+            a2 = FloatVector.fromArray(S, pastV, vi + 2 * L).fma(pj, a2);
+            a3 = FloatVector.fromArray(S, pastV, vi + 3 * L).fma(pj, a3);
+        }
+        for (int j = 0, vi = vo; j < n; j++, vi += stride) {
+            FloatVector pj = FloatVector.broadcast(S, p[row + past + j]);
             a0 = FloatVector.fromArray(S, v, vi).fma(pj, a0);
             a1 = FloatVector.fromArray(S, v, vi + L).fma(pj, a1);
             a2 = FloatVector.fromArray(S, v, vi + 2 * L).fma(pj, a2);

@@ -33,7 +33,17 @@ public interface Kernels extends AutoCloseable {
      * Causal attention of a packed batch: sequence s owns rows offsets[s] .. offsets[s+1]-1 of
      * q[T × heads·headDim], k and v [T × kvHeads·headDim]; out is [T × heads·headDim].
      */
-    void attention(float[] q, float[] k, float[] v, int[] offsets, AttentionShape shape, float[] out);
+    default void attention(float[] q, float[] k, float[] v, int[] offsets, AttentionShape shape, float[] out) {
+        attention(q, k, v, offsets, KvPrefix.EMPTY, shape, out);
+    }
+
+    /**
+     * Causal attention as above, every sequence seeing the {@code past} rows first (a shared prompt
+     * prefix computed once): its own row i is at position past.length() + i and attends to all past
+     * rows and to its own rows 0..i. Equal, bit for bit, to running the prefix's tokens in front of each
+     * sequence.
+     */
+    void attention(float[] q, float[] k, float[] v, int[] offsets, KvPrefix past, AttentionShape shape, float[] out);
 
     /** gate[i] = silu(gate[i]) · up[i] for i < n (the SwiGLU activation). */
     void siluMul(float[] gate, float[] up, int n);

@@ -53,8 +53,8 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void attention(float[] q, float[] k, float[] v, int[] offsets, AttentionShape shape, float[] out) {
-        CausalAttention.attend(parallel, q, k, v, offsets, shape, out);
+    public void attention(float[] q, float[] k, float[] v, int[] offsets, KvPrefix past, AttentionShape shape, float[] out) {
+        CausalAttention.attend(parallel, q, k, v, offsets, past, shape, out);
     }
 
     @Override

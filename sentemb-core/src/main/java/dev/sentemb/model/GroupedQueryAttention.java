@@ -2,29 +2,39 @@ package dev.sentemb.model;
 
 import dev.sentemb.kernel.AttentionShape;
 import dev.sentemb.kernel.Kernels;
+import dev.sentemb.kernel.KvPrefix;
 import dev.sentemb.kernel.Rope;
+import java.util.List;
 
 /**
  * Causal self-attention with grouped-query heads and rotary positions: project to q/k/v (optional
- * biases, as qwen2 has), rotate q and k by position, attend within each packed sequence, project back.
- *
- * <p>Extension point for the shared-prefix KV cache: k and v are computed here, per layer, from the
- * batch's rows only. A cached prefix adds its (already rotated) k/v for this layer in front of each
- * sequence's own and shifts the sequence's positions by the prefix length; nothing else in the layer
- * changes, since every other block works row by row.
+ * biases, as qwen2 has), rotate q and k by position, attend within each packed sequence (after the
+ * batch's cached prefix, if any), project back.
  */
 public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, AttentionShape shape, Rope rope) {
 
     /** x: normalised input [T × d]; returns the attention block's output [T × d]. */
     public float[] forward(Kernels kernels, float[] x, PackedBatch batch) {
+        return forward(kernels, x, batch, 0, null);
+    }
+
+    /**
+     * As above for layer {@code layer} of the model: attends to the batch's cached prefix for that
+     * layer first, and when {@code keep} is not null appends this batch's rotated keys and values to it
+     * (how a prefix's cache is built).
+     */
+    public float[] forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep) {
         int rows = batch.tokenCount();
         float[] q = wq.forward(kernels, x, rows); // [T × heads·headDim]
         float[] k = wk.forward(kernels, x, rows); // [T × kvHeads·headDim]
         float[] v = wv.forward(kernels, x, rows); // [T × kvHeads·headDim]
         kernels.rope(q, rows, shape.heads(), shape.headDim(), batch.positions(), rope);
         kernels.rope(k, rows, shape.kvHeads(), shape.headDim(), batch.positions(), rope);
+        if (keep != null) {
+            keep.add(new KvPrefix(k, v, rows));
+        }
         float[] context = new float[rows * shape.qWidth()]; // [T × heads·headDim]
-        kernels.attention(q, k, v, batch.offsets(), shape, context);
+        kernels.attention(q, k, v, batch.offsets(), batch.past(layer), shape, context);
         return wo.forward(kernels, context, rows); // [T × d]
     }
 }

@@ -2,6 +2,7 @@ package dev.sentemb.model;
 
 import dev.sentemb.kernel.AttentionShape;
 import dev.sentemb.kernel.Kernels;
+import dev.sentemb.kernel.KvPrefix;
 import dev.sentemb.kernel.Rope;
 import dev.sentemb.kernel.RopeStyle;
 import dev.sentemb.weights.GgufFile;
@@ -86,10 +87,29 @@ public final class LlamaModel implements TransformerModel {
 
     @Override
     public PackedHidden forward(List<int[]> sequences) {
-        PackedBatch batch = PackedBatch.of(sequences, config.vocabSize());
+        return run(PackedBatch.of(sequences, config.vocabSize()), null);
+    }
+
+    @Override
+    public CachedPrefix prefill(int[] tokens) {
+        List<KvPrefix> keep = new ArrayList<>(layers.size());
+        run(PackedBatch.of(List.of(tokens), config.vocabSize()), keep);
+        return new CachedPrefix(tokens, keep);
+    }
+
+    @Override
+    public PackedHidden forward(List<int[]> suffixes, CachedPrefix prefix) {
+        if (prefix.layers().size() != layers.size()) {
+            return TransformerModel.super.forward(suffixes, prefix); // not built by this model's prefill
+        }
+        return run(PackedBatch.after(prefix, suffixes, config.vocabSize()), null);
+    }
+
+    /** The forward pass; {@code keep} (if not null) collects every layer's keys and values. */
+    private PackedHidden run(PackedBatch batch, List<KvPrefix> keep) {
         float[] x = embedding.lookup(batch.tokens()); // residual stream [T × d]
-        for (DecoderLayer layer : layers) {
-            layer.forward(kernels, x, batch);
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).forward(kernels, x, batch, i, keep);
         }
         float[] hidden = finalNorm.apply(kernels, x, batch.tokenCount()); // [T × d]
         return new PackedHidden(hidden, batch.offsets().clone(), config.dim());

@@ -49,6 +49,15 @@ public record ModelConfig(
         }
     }
 
+    /**
+     * FLOPs per token of the linear layers (q, k, v, o and the three MLP matrices of every layer; no LM
+     * head, attention scores excluded): the figure benchmarks divide by to get effective GFLOP/s.
+     */
+    public long linearFlopsPerToken() {
+        long q = (long) heads * headDim, kv = (long) kvHeads * headDim;
+        return 2L * layers * (dim * q + 2 * dim * kv + q * dim + 3L * dim * ffnDim);
+    }
+
     /** Reads the config of the file's own architecture; every missing required key is named in the error. */
     public static ModelConfig fromGguf(GgufFile file) {
         GgufMetadata m = file.metadata();

@@ -1,5 +1,6 @@
 package dev.sentemb.model;
 
+import dev.sentemb.kernel.KvPrefix;
 import java.util.List;
 
 /**
@@ -7,18 +8,21 @@ import java.util.List;
  * of every activation matrix, and its positions restart at 0. Causal attention is confined to a
  * sequence, so each sequence computes exactly what it would compute alone.
  *
- * <p>Shared-prefix caching will extend this with a per-sequence position origin (the prefix length)
- * and the prefix's cached keys/values; every other block already works on rows alone.
+ * <p>With a {@link CachedPrefix} every sequence continues the prefix: its positions start at the
+ * prefix's length and attention sees the prefix's cached keys/values first; every other block works
+ * on rows alone and needs nothing more.
  */
 public final class PackedBatch {
     private final int[] tokens;
     private final int[] offsets;
     private final int[] positions;
+    private final CachedPrefix prefix;
 
-    private PackedBatch(int[] tokens, int[] offsets, int[] positions) {
+    private PackedBatch(int[] tokens, int[] offsets, int[] positions, CachedPrefix prefix) {
         this.tokens = tokens;
         this.offsets = offsets;
         this.positions = positions;
+        this.prefix = prefix;
     }
 
     /**
@@ -26,6 +30,15 @@ public final class PackedBatch {
      * [0, vocabSize).
      */
     public static PackedBatch of(List<int[]> sequences, int vocabSize) {
+        return after(null, sequences, vocabSize);
+    }
+
+    /**
+     * Packs {@code sequences} as continuations of {@code prefix} (null: none): sequence positions
+     * start at the prefix's length. Same checks as {@link #of}.
+     */
+    public static PackedBatch after(CachedPrefix prefix, List<int[]> sequences, int vocabSize) {
+        int origin = prefix == null ? 0 : prefix.length();
         if (sequences == null || sequences.isEmpty()) {
             throw new InvalidInputException("no sequences to run");
         }
@@ -48,10 +61,10 @@ public final class PackedBatch {
                             + " is outside the vocabulary [0, " + vocabSize + ")");
                 }
                 tokens[offsets[s] + i] = id;
-                positions[offsets[s] + i] = i;
+                positions[offsets[s] + i] = origin + i;
             }
         }
-        return new PackedBatch(tokens, offsets, positions);
+        return new PackedBatch(tokens, offsets, positions, prefix);
     }
 
     /** T: total tokens (rows). */
@@ -76,5 +89,10 @@ public final class PackedBatch {
     /** Position of each row inside its sequence, [T]. Shared, do not modify. */
     int[] positions() {
         return positions;
+    }
+
+    /** The prefix's keys/values for layer {@code layer}; empty when the batch has no prefix. */
+    KvPrefix past(int layer) {
+        return prefix == null ? KvPrefix.EMPTY : prefix.layer(layer);
     }
 }

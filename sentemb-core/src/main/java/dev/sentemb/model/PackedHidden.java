@@ -43,4 +43,18 @@ public record PackedHidden(float[] hidden, int[] offsets, int dim) {
         }
         return mean;
     }
+
+    /** The same states without the first {@code n} rows of every sequence (each must be longer than n). */
+    public PackedHidden dropLeading(int n) {
+        int[] kept = new int[offsets.length];
+        float[] rows = new float[(offsets[offsets.length - 1] - n * sequenceCount()) * dim];
+        for (int s = 0; s < sequenceCount(); s++) {
+            if (length(s) <= n) {
+                throw new IllegalArgumentException("sequence " + s + " has " + length(s) + " rows, cannot drop " + n);
+            }
+            kept[s + 1] = kept[s] + length(s) - n;
+            System.arraycopy(hidden, (offsets[s] + n) * dim, rows, kept[s] * dim, (length(s) - n) * dim);
+        }
+        return new PackedHidden(rows, kept, dim);
+    }
 }

@@ -23,6 +23,30 @@ public interface TransformerModel extends AutoCloseable {
      */
     PackedHidden forward(List<int[]> sequences);
 
+    /**
+     * Runs a shared prompt prefix once and keeps what later batches need to continue it. This default
+     * keeps only the ids, and {@link #forward(List, CachedPrefix)} then recomputes the prefix: correct,
+     * not faster. Models that cache keys and values override both.
+     */
+    default CachedPrefix prefill(int[] tokens) {
+        return new CachedPrefix(tokens, List.of());
+    }
+
+    /**
+     * Runs each of {@code suffixes} as the continuation of {@code prefix} (whole prompt = prefix ids +
+     * suffix) and returns the hidden states of the suffix tokens only; equal to running the whole
+     * prompts with {@link #forward(List)} and dropping the prefix rows.
+     */
+    default PackedHidden forward(List<int[]> suffixes, CachedPrefix prefix) {
+        List<int[]> whole = new java.util.ArrayList<>(suffixes.size());
+        for (int[] s : suffixes) {
+            int[] ids = java.util.Arrays.copyOf(prefix.tokens(), prefix.length() + s.length);
+            System.arraycopy(s, 0, ids, prefix.length(), s.length);
+            whole.add(ids);
+        }
+        return forward(whole).dropLeading(prefix.length());
+    }
+
     /** Releases the model's kernel threads (not the weights file, which the caller owns). */
     @Override
     void close();

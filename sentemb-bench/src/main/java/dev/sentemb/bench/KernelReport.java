@@ -1,0 +1,52 @@
+package dev.sentemb.bench;
+
+import dev.sentemb.kernel.GgufMatrix;
+import dev.sentemb.weights.GgufFile;
+import java.util.Collection;
+import java.util.Locale;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+
+/**
+ * Runs the JMH benchmarks (any JMH command-line options pass through) and prints each matmul's
+ * GFLOP/s (2·T·N·K per call), the fraction of the fp32 FMA peak ({@code -Dsentemb.peakGflopsPerCore},
+ * default 78.24: 2 FMA units × 8 lanes × 2 FLOPs × 2.445 GHz) and the ratio to OpenBLAS in the same run.
+ */
+public final class KernelReport {
+    private KernelReport() {}
+
+    public static void main(String[] args) throws Exception {
+        Options opts = new CommandLineOptions(args);
+        Collection<RunResult> results = new Runner(opts).run();
+        double peakPerCore = Double.parseDouble(System.getProperty("sentemb.peakGflopsPerCore", "78.24"));
+        System.out.printf(Locale.ROOT, "%n%-14s %-9s %6s %6s %6s %3s  %-14s %9s %8s %8s%n",
+                "model", "tensor", "T", "N", "K", "thr", "impl", "ms/call", "GFLOP/s", "of peak");
+        java.util.Map<String, Double> blas = new java.util.HashMap<>();
+        java.util.List<String[]> lines = new java.util.ArrayList<>();
+        for (RunResult r : results) {
+            var p = r.getParams();
+            String model = p.getParam("model"), tensor = p.getParam("tensor");
+            int t = Integer.parseInt(p.getParam("tokens")), threads = Integer.parseInt(p.getParam("threads"));
+            int n, k;
+            try (GgufFile f = GgufFile.open(MatmulBench.modelPath(model))) {
+                GgufMatrix m = new GgufMatrix(f.tensor("blk.0." + tensor + ".weight"));
+                n = m.rows();
+                k = m.cols();
+            }
+            String impl = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
+            double ms = r.getPrimaryResult().getScore();
+            double gflops = 2.0 * t * n * k / (ms * 1e6);
+            String key = model + tensor + t + threads;
+            if (impl.equals("openblas")) blas.put(key, gflops);
+            lines.add(new String[] {key, String.format(Locale.ROOT, "%-14s %-9s %6d %6d %6d %3d  %-14s %9.3f %8.1f %7.0f%%",
+                    model, tensor, t, n, k, threads, impl, ms, gflops, 100 * gflops / (peakPerCore * threads)), Double.toString(gflops), impl});
+        }
+        for (String[] l : lines) {
+            Double b = blas.get(l[0]);
+            String ratio = b == null || l[3].equals("openblas") ? "" : String.format(Locale.ROOT, "  %.2f× OpenBLAS", Double.parseDouble(l[2]) / b);
+            System.out.println(l[1] + ratio);
+        }
+    }
+}

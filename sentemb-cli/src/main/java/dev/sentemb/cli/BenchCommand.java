@@ -1,0 +1,150 @@
+package dev.sentemb.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sentemb.embed.EmbedResult;
+import dev.sentemb.embed.Encoder;
+import dev.sentemb.eval.sts.StsData;
+import dev.sentemb.eval.sts.StsPair;
+import dev.sentemb.eval.sts.StsTask;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", sortOptions = false,
+        description = {"Measure embedding throughput on the PromptEOL workload: by default the distinct STS-B test sentences "
+                + "(SentEval form, order of first appearance: the same list tools/oracle/bench_peers.py gives the peers).",
+                "Prints sentences/s, prompt tokens/s (computed, and represented by the prompts), effective GFLOP/s of the linear "
+                + "layers, CPU time and peak RSS; model load and a short warm-up are excluded from the timing.",
+                "The human summary goes to stderr, one JSON line to stdout."})
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Sentences, one a line (UTF-8), instead of STS-B test.")
+    Path input;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "SentEval's data/downstream folder (default: $SENTEMB_DATA or ../shared/data/senteval).")
+    Path data;
+
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Only the first N sentences (0: all). Default: ${DEFAULT-VALUE}.")
+    int limit;
+
+    @Option(names = "--batch-tokens", defaultValue = "1024", paramLabel = "N", description = "Computed tokens per packed forward pass. Default: ${DEFAULT-VALUE}.")
+    int batchTokens;
+
+    @Option(names = "--no-prefix-cache", description = "Compute every prompt whole (to measure what the shared-prefix cache saves).")
+    boolean noPrefixCache;
+
+    @Option(names = "--warmup", defaultValue = "16", paramLabel = "N", description = "Sentences embedded before timing (JIT warm-up). Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> sentences = input != null ? readLines(input) : stsbTest(DataDir.resolve(data));
+        if (limit > 0 && sentences.size() > limit) {
+            sentences = sentences.subList(0, limit);
+        }
+        if (sentences.isEmpty()) {
+            throw new IllegalArgumentException("no sentences to benchmark");
+        }
+        long loadStart = System.nanoTime();
+        try (Encoder enc = model.encoder().batchTokens(batchTokens).prefixCache(!noPrefixCache).build()) {
+            double loadS = (System.nanoTime() - loadStart) / 1e9;
+            // warm-up on other text than the timed sentences' prompts, so nothing timed is a repeat
+            List<String> warm = new ArrayList<>();
+            for (int i = 0; i < Math.min(warmup, sentences.size()); i++) warm.add(sentences.get(i) + " (warm-up)");
+            if (!warm.isEmpty()) enc.embed(warm);
+            Encoder.Stats before = enc.stats();
+            long cpu0 = processCpuNanos();
+            long t0 = System.nanoTime();
+            List<EmbedResult> results = enc.embedEach(sentences, null);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double cpu = (processCpuNanos() - cpu0) / 1e9;
+            Encoder.Stats after = enc.stats();
+            long failed = results.stream().filter(r -> !r.isOk()).count();
+            long computed = after.tokensComputed() - before.tokensComputed();
+            long represented = after.tokensRepresented() - before.tokensRepresented();
+            double gflop = (double) computed * enc.config().linearFlopsPerToken() / 1e9;
+
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("peer", "sentemb");
+            r.put("model", model.model);
+            r.put("template", model.templateSpec());
+            r.put("prefix_cache", !noPrefixCache);
+            r.put("threads", enc.threads());
+            r.put("batch_tokens", batchTokens);
+            r.put("sentences", sentences.size());
+            r.put("distinct_prompts", after.distinctPrompts() - before.distinctPrompts());
+            r.put("failed", failed);
+            r.put("wall_s", wall);
+            r.put("cpu_s", cpu);
+            r.put("load_s", loadS);
+            r.put("sentences_per_s", sentences.size() / wall);
+            r.put("tokens_computed", computed);
+            r.put("tokens_represented", represented);
+            r.put("tokens_computed_per_s", computed / wall);
+            r.put("tokens_represented_per_s", represented / wall);
+            r.put("gflop_per_token", enc.config().linearFlopsPerToken() / 1e9);
+            r.put("effective_gflops", gflop / wall);
+            r.put("gflops_per_cpu_s", gflop / cpu);
+            r.put("peak_rss_mb", procStatusMb("VmHWM"));
+            r.put("model_file_mb", Files.size(enc.file().path()) / 1e6);
+            r.put("loadavg_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            r.put("date", LocalDate.now().toString());
+            r.put("machine", System.getProperty("os.arch") + " " + Runtime.getRuntime().availableProcessors() + " cpus");
+            r.put("java", System.getProperty("java.version"));
+            System.err.printf("sentemb   %s %s threads=%d: %d sentences in %.1fs = %.2f sent/s; tokens computed %d (%.0f/s), represented %d (%.0f/s); "
+                            + "%.1f GFLOP/s effective (%.1f per CPU-second, CPU %.1fs); peak RSS %.0f MB; load %.1f%n",
+                    model.model, model.templateSpec(), enc.threads(), sentences.size(), wall, sentences.size() / wall, computed, computed / wall,
+                    represented, represented / wall, gflop / wall, gflop / cpu, cpu, (double) r.get("peak_rss_mb"), (double) r.get("loadavg_at_end"));
+            System.out.println(new ObjectMapper().writeValueAsString(r));
+            return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    /** Distinct STS-B test sentences in SentEval form, order of first appearance (as bench_peers.py reads them). */
+    static List<String> stsbTest(Path senteval) {
+        StsTask t = StsData.load(senteval, "STSBenchmark");
+        LinkedHashSet<String> seen = new LinkedHashSet<>();
+        for (StsTask.Subset s : t.subsets()) {
+            for (StsPair p : s.pairs()) {
+                seen.add(p.a());
+                seen.add(p.b());
+            }
+        }
+        return new ArrayList<>(seen);
+    }
+
+    private static List<String> readLines(Path p) throws java.io.IOException {
+        return Files.readAllLines(p, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** A "kB" field of /proc/self/status in MB (-1 where there is no such file). */
+    static double procStatusMb(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sentemb.model;
+
+import dev.sentemb.kernel.KvPrefix;
+import java.util.List;
+
+/**
+ * The state a model keeps for a shared prompt prefix (a template's head, a demonstration): its token
+ * ids and, per layer, the keys (rotated) and values of those tokens. A batch run after it computes only
+ * each sequence's remaining tokens, and gets bit for bit what running the whole prompt would give,
+ * because causal attention makes the prefix's keys and values independent of anything after them.
+ *
+ * @param tokens the prefix's ids; a sequence may follow it only if its full prompt starts with them
+ * @param layers one {@link KvPrefix} per layer, in order; empty when the model does not cache (then
+ *               {@link TransformerModel#forward(List, CachedPrefix)} recomputes the prefix)
+ */
+public record CachedPrefix(int[] tokens, List<KvPrefix> layers) {
+    public CachedPrefix {
+        tokens = tokens.clone();
+        layers = List.copyOf(layers);
+    }
+
+    public int length() {
+        return tokens.length;
+    }
+
+    /** The prefix's keys and values for layer {@code layer}. */
+    KvPrefix layer(int layer) {
+        return layers.get(layer);
+    }
+
+    /** True when {@code ids} begin with this prefix and have at least one token after it. */
+    public boolean isPrefixOf(int[] ids) {
+        if (ids.length <= tokens.length) {
+            return false;
+        }
+        return java.util.Arrays.equals(ids, 0, tokens.length, tokens, 0, tokens.length);
+    }
+}
