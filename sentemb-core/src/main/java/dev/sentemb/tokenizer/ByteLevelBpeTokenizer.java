@@ -1,7 +1,6 @@
 package dev.sentemb.tokenizer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -193,34 +192,5 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     public String token(int id) {
         bytes(id);
         return tokens[id];
-    }
-
-    /** A growable int array, so encoding does not box. */
-    private static final class IntList {
-        private int[] a;
-        private int size;
-
-        IntList(int capacity) {
-            a = new int[Math.max(8, capacity)];
-        }
-
-        void add(int v) {
-            if (size == a.length) {
-                a = Arrays.copyOf(a, size * 2);
-            }
-            a[size++] = v;
-        }
-
-        void addAll(int[] vs) {
-            if (size + vs.length > a.length) {
-                a = Arrays.copyOf(a, Math.max(size * 2, size + vs.length));
-            }
-            System.arraycopy(vs, 0, a, size, vs.length);
-            size += vs.length;
-        }
-
-        int[] toArray() {
-            return Arrays.copyOf(a, size);
-        }
     }
 }
