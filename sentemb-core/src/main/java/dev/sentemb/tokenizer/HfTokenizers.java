@@ -102,23 +102,9 @@ public final class HfTokenizers {
         Arrays.fill(types, TokenType.NORMAL);
         special.forEach(id -> types[id] = TokenType.CONTROL);
         userDefined.forEach(id -> types[id] = TokenType.USER_DEFINED);
-        // BOS/EOS: whatever special tokens the post-processor's single-sequence template puts around $A.
-        int bos = -1;
-        int eos = -1;
-        for (JsonNode tp : templates(root.path("post_processor"))) {
-            JsonNode single = tp.path("single");
-            for (int i = 0; i < single.size(); i++) {
-                JsonNode st = single.get(i).path("SpecialToken");
-                if (!st.isMissingNode()) {
-                    int id = tp.path("special_tokens").path(st.path("id").asText()).path("ids").path(0).asInt(-1);
-                    if (i == 0) {
-                        bos = id;
-                    } else {
-                        eos = id;
-                    }
-                }
-            }
-        }
+        int[] bosEos = bosEos(root);
+        int bos = bosEos[0];
+        int eos = bosEos[1];
         Tokenizer t = new ByteLevelBpeTokenizer(new ByteLevelBpeConfig(tokens.toArray(String[]::new), types, merges.toArray(String[]::new),
                 pre, bos, eos, bos >= 0, eos >= 0));
         return norm.path("type").asText().equals("NFC") ? new NfcTokenizer(t) : t;
@@ -163,6 +149,16 @@ public final class HfTokenizers {
         for (int[] a : added) {
             types[a[0]] = a[1];
         }
+        int[] bosEos = bosEos(root);
+        int bos = bosEos[0];
+        int eos = bosEos[1];
+        String unk = model.path("unk_token").asText(null);
+        int unkId = unk == null ? -1 : tokens.indexOf(unk);
+        return new SentencePieceTokenizer(tokens.toArray(String[]::new), types, bos, eos, unkId, bos >= 0, eos >= 0, !gemmaForm);
+    }
+
+    /** BOS/EOS: whatever special tokens the post-processor's single-sequence template puts around $A (-1: none). */
+    private static int[] bosEos(JsonNode root) {
         int bos = -1;
         int eos = -1;
         for (JsonNode tp : templates(root.path("post_processor"))) {
@@ -179,9 +175,7 @@ public final class HfTokenizers {
                 }
             }
         }
-        String unk = model.path("unk_token").asText(null);
-        int unkId = unk == null ? -1 : tokens.indexOf(unk);
-        return new SentencePieceTokenizer(tokens.toArray(String[]::new), types, bos, eos, unkId, bos >= 0, eos >= 0, !gemmaForm);
+        return new int[] {bos, eos};
     }
 
     private static boolean isReplaceSpace(JsonNode n) {
