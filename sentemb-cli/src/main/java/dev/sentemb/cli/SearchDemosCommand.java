@@ -11,6 +11,7 @@ import dev.sentemb.eval.search.DemoSearch;
 import dev.sentemb.eval.search.DemoStore;
 import dev.sentemb.eval.sts.StsData;
 import dev.sentemb.eval.sts.StsPair;
+import dev.sentemb.prompt.Templates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,14 +90,20 @@ final class SearchDemosCommand implements Callable<Integer> {
         List<DemoSearch.Round> rounds = DemoSearch.schedule(cands.size(), dev.size(), first, eta);
         System.err.println("sentemb: rounds (candidates × pairs): " + rounds.stream().map(r -> r.candidates() + "×" + r.pairs()).toList());
         List<DemoSearch.Ranked> ranking;
-        try (ProgressBar bar = Progress.bar("search", rounds.stream().mapToLong(r -> r.candidates()).sum(), "scores")) {
-            ranking = DemoSearch.run(cands, dev, first, eta, 1111, (t, pairs) -> {
-                double s = score(t, pairs);
-                if (bar != null) {
-                    bar.step();
-                }
-                return s;
-            }, (pairs, t) -> known.getOrDefault(pairs + "\t" + t, Double.NaN), r -> append(logFile, r));
+        try {
+            try (ProgressBar bar = Progress.bar("search", rounds.stream().mapToLong(r -> r.candidates()).sum(), "scores")) {
+                ranking = DemoSearch.run(cands, dev, first, eta, 1111, (t, pairs) -> {
+                    double s = score(t, pairs);
+                    if (bar != null) {
+                        bar.step();
+                    }
+                    return s;
+                }, (pairs, t) -> known.getOrDefault(pairs + "\t" + t, Double.NaN), r -> append(logFile, r));
+            }
+        } finally {
+            if (base != null) {
+                base.close();
+            }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         StringBuilder sb = new StringBuilder();
@@ -116,6 +123,19 @@ final class SearchDemosCommand implements Callable<Integer> {
     }
 
     private final Map<String, Map<String, float[]>> cache = new HashMap<>();
+    /** The model, loaded once; each candidate is a template view of it. */
+    private Encoder base;
+
+    private Encoder base() {
+        if (base == null) {
+            Encoder.Builder b = Encoder.builder(model).pooling(Pooling.parse(pooling)).fetchProgress(Progress.forFetch(model)).adapter(adapter);
+            if (threads != null) {
+                b.threads(threads);
+            }
+            base = b.build();
+        }
+        return base;
+    }
 
     /** Spearman ×100 of cosine vs gold; a survivor's embeddings from earlier rounds are reused. */
     private double score(String template, List<StsPair> pairs) {
@@ -129,12 +149,7 @@ final class SearchDemosCommand implements Callable<Integer> {
             }
         }
         if (!need.isEmpty()) {
-            Encoder.Builder b = Encoder.builder(model).template(template).pooling(Pooling.parse(pooling)).fetchProgress(Progress.forFetch(model))
-                    .adapter(adapter);
-            if (threads != null) {
-                b.threads(threads);
-            }
-            try (Encoder enc = b.build()) {
+            try (Encoder enc = base().withTemplate(Templates.resolve(template))) {
                 List<String> todo = new ArrayList<>(need);
                 List<EmbedResult> rs = enc.embedEach(todo, null);
                 for (int i = 0; i < todo.size(); i++) {

@@ -44,6 +44,9 @@ public final class Encoder implements AutoCloseable {
     private final int batchTokens;
     private final int maxPromptTokens;
     private final int threads;
+    /** Whether closing this encoder closes the model (false for a {@link #withTemplate} view). */
+    private final boolean ownsModel;
+    private final boolean prefixCacheOn;
     /** The template head's cached keys/values; null when prompts are computed whole (mean pooling, or off). */
     private final PrefixCache prefixes;
     private final LongAdder prompts = new LongAdder();
@@ -52,17 +55,34 @@ public final class Encoder implements AutoCloseable {
     private final LongAdder tokensComputed = new LongAdder();
 
     private Encoder(Builder b, LoadedModel loaded) {
+        this(loaded, true, b.template, b.pooling, b.normalize, b.batchTokens, b.maxPromptTokens, b.threads, b.prefixCache);
+    }
+
+    private Encoder(LoadedModel loaded, boolean ownsModel, PromptTemplate template, Pooling pooling, boolean normalize, int batchTokens,
+                    int maxPromptTokens, int threads, boolean prefixCache) {
         this.loaded = loaded;
+        this.ownsModel = ownsModel;
+        this.prefixCacheOn = prefixCache;
         this.tokenizer = loaded.tokenizer();
         this.model = loaded.model();
-        this.threads = b.threads;
-        this.template = b.template;
-        this.pooling = b.pooling;
-        this.normalize = b.normalize;
-        this.batchTokens = b.batchTokens;
-        this.maxPromptTokens = Math.min(b.maxPromptTokens, model.config().contextLength());
+        this.threads = threads;
+        this.template = template;
+        this.pooling = pooling;
+        this.normalize = normalize;
+        this.batchTokens = batchTokens;
+        this.maxPromptTokens = Math.min(maxPromptTokens, model.config().contextLength());
         // Mean pooling needs the prefix's own hidden states too, which the cache does not keep.
-        this.prefixes = b.prefixCache && pooling == Pooling.LAST ? new PrefixCache(model, headCandidates()) : null;
+        this.prefixes = prefixCache && pooling == Pooling.LAST ? new PrefixCache(model, headCandidates()) : null;
+    }
+
+    /**
+     * This encoder's model and options with another template, without loading the model again (a
+     * demonstration search scores hundreds of templates). The view shares the weights and threads; closing
+     * it leaves the model open, which stays this encoder's to close.
+     */
+    public Encoder withTemplate(PromptTemplate other) {
+        return new Encoder(loaded, false, Objects.requireNonNull(other, "template"), pooling, normalize, batchTokens, maxPromptTokens,
+                threads, prefixCacheOn);
     }
 
     /** The template head's ids as the full prompt starts (render strips leading blanks). */
@@ -261,7 +281,9 @@ public final class Encoder implements AutoCloseable {
 
     @Override
     public void close() {
-        loaded.close();
+        if (ownsModel) {
+            loaded.close();
+        }
     }
 
     /** Options of an {@link Encoder}; every one has a sensible default. */

@@ -9,9 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Work is split over N into panels of {@link #NR} weight rows. A thread claims a panel, decodes its
  * rows once into fp32 and repacks them k-major ({@code panel[k][j]}), then sweeps every token of the
  * batch through a register-tiled micro-kernel: {@link #MR} tokens × {@code NR} columns held in
- * {@code MR·NV} vector accumulators, one broadcast of x and {@code NV} panel loads per k. The activations
- * are packed once per call into MR-token tiles ({@code a[tile][k][r]}) so the micro-kernel reads both
- * operands sequentially.
+ * {@code MR·NV} vector accumulators, one broadcast of x and {@code NV} panel loads per k. The
+ * activations are read in place, MR row streams at a time: packing them into tiles first cost a
+ * single-threaded pass over x per call, which showed on the narrow k/v projections.
  *
  * <p>Every output element is summed over k in the same order whatever T is and wherever its row sits in
  * a tile (padding rows are zeros and are never stored), so a token's result does not depend on what
@@ -39,35 +39,42 @@ final class Matmul {
         if (rows == 0) {
             return;
         }
-        float[] a = packActivations(x, rows, k);
         int tiles = (rows + MR - 1) / MR;
         int panels = (n + NR - 1) / NR;
-        // per thread: decoded weight rows [NR × K] and the k-major panel [K × NR]
-        parallel.forEach(panels, () -> new float[][] {new float[NR * k], new float[NR * k]}, (scratch, p) -> {
-            float[] decoded = scratch[0];
-            float[] panel = scratch[1];
+        parallel.forEach(panels, () -> Scratch.get(NR * k), (scratch, p) -> {
             int n0 = p * NR;
             int nr = Math.min(NR, n - n0);
-            w.decodeRows(n0, nr, decoded, 0);
-            packPanel(decoded, nr, k, panel);
+            w.decodeRows(n0, nr, scratch.decoded, 0);
+            packPanel(scratch.decoded, nr, k, scratch.panel);
             for (int t = 0; t < tiles; t++) {
-                microKernel(a, t * MR * k, panel, k, out, t * MR, rows, n0, nr, n);
+                microKernel(x, k, scratch.panel, out, t * MR, rows, n0, nr, n, scratch.tile);
             }
         });
     }
 
-    /** x[T×K] → a[tile][k][r], r < MR; rows past T are zero. */
-    static float[] packActivations(float[] x, int rows, int k) {
-        int tiles = (rows + MR - 1) / MR;
-        float[] a = new float[tiles * MR * k];
-        for (int t = 0; t < rows; t++) {
-            int base = (t / MR) * MR * k + (t % MR);
-            int src = t * k;
-            for (int kk = 0; kk < k; kk++) {
-                a[base + kk * MR] = x[src + kk];
-            }
+    /**
+     * A thread's decoded weight rows [NR × K], its k-major panel [K × NR] and an edge tile, kept per
+     * thread and grown on demand, so a forward pass allocates none of them.
+     */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> OF_THREAD = new ThreadLocal<>();
+        final float[] decoded;
+        final float[] panel;
+        final float[] tile = new float[MR * NR];
+
+        private Scratch(int size) {
+            decoded = new float[size];
+            panel = new float[size];
         }
-        return a;
+
+        static Scratch get(int size) {
+            Scratch s = OF_THREAD.get();
+            if (s == null || s.panel.length < size) {
+                s = new Scratch(size);
+                OF_THREAD.set(s);
+            }
+            return s;
+        }
     }
 
     /** decoded[j][k] (nr rows) → panel[k][j] with NR columns; columns past nr are zero. */
@@ -83,29 +90,37 @@ final class Matmul {
         }
     }
 
-    /** out[t0..t0+MR, n0..n0+nr] = a-tile · panel, storing only rows < rows and columns < nr. */
-    private static void microKernel(float[] a, int aOff, float[] b, int k, float[] out, int t0, int rows, int n0, int nr, int n) {
+    /**
+     * out[t0..t0+MR, n0..n0+nr] = x[t0..t0+MR] · panel, storing only rows < rows and columns < nr. Rows
+     * of the tile past the batch read the last row again (computed, never stored).
+     */
+    private static void microKernel(float[] x, int k, float[] b, float[] out, int t0, int rows, int n0, int nr, int n, float[] tile) {
+        int last = rows - 1;
+        int x0i = t0 * k;
+        int x1i = Math.min(t0 + 1, last) * k;
+        int x2i = Math.min(t0 + 2, last) * k;
+        int x3i = Math.min(t0 + 3, last) * k;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
-        for (int kk = 0, ai = aOff, bi = 0; kk < k; kk++, ai += MR, bi += NR) {
+        for (int kk = 0, bi = 0; kk < k; kk++, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
-            FloatVector x0 = FloatVector.broadcast(S, a[ai]);
+            FloatVector x0 = FloatVector.broadcast(S, x[x0i + kk]);
             c00 = b0.fma(x0, c00);
             c01 = b1.fma(x0, c01);
             c02 = b2.fma(x0, c02);
-            FloatVector x1 = FloatVector.broadcast(S, a[ai + 1]);
+            FloatVector x1 = FloatVector.broadcast(S, x[x1i + kk]);
             c10 = b0.fma(x1, c10);
             c11 = b1.fma(x1, c11);
             c12 = b2.fma(x1, c12);
-            FloatVector x2 = FloatVector.broadcast(S, a[ai + 2]);
+            FloatVector x2 = FloatVector.broadcast(S, x[x2i + kk]);
             c20 = b0.fma(x2, c20);
             c21 = b1.fma(x2, c21);
             c22 = b2.fma(x2, c22);
-            FloatVector x3 = FloatVector.broadcast(S, a[ai + 3]);
+            FloatVector x3 = FloatVector.broadcast(S, x[x3i + kk]);
             c30 = b0.fma(x3, c30);
             c31 = b1.fma(x3, c31);
             c32 = b2.fma(x3, c32);
@@ -117,7 +132,6 @@ final class Matmul {
             if (valid > 2) store(out, (t0 + 2) * n + n0, c20, c21, c22);
             if (valid > 3) store(out, (t0 + 3) * n + n0, c30, c31, c32);
         } else {
-            float[] tile = new float[MR * NR];
             store(tile, 0, c00, c01, c02);
             store(tile, NR, c10, c11, c12);
             store(tile, 2 * NR, c20, c21, c22);

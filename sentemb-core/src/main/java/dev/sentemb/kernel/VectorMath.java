@@ -110,16 +110,14 @@ final class VectorMath {
         return m;
     }
 
-    /** x[o+i] = exp(x[o+i] - shift) for i < n; returns their sum. */
+    /**
+     * x[o+i] = exp(x[o+i] - shift) for i < n; returns their sum. One loop with a masked last step: a
+     * second call site for the tail was left out of line by the JIT, and every call then boxed its
+     * vectors (hundreds of MB of garbage per forward pass, one softmax row at a time).
+     */
     static float expShifted(float[] x, int o, int n, float shift) {
         FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector e = exp(FloatVector.fromArray(S, x, o + i).sub(shift));
-            e.intoArray(x, o + i);
-            acc = acc.add(e);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector e = exp(FloatVector.fromArray(S, x, o + i, m).sub(shift));
             e.intoArray(x, o + i, m);
@@ -169,14 +167,9 @@ final class VectorMath {
         }
     }
 
-    /** gate[o+i] = silu(gate[o+i]) · up[o+i], silu(g) = g / (1 + e^-g); the tail is a masked vector too. */
+    /** gate[o+i] = silu(gate[o+i]) · up[o+i], silu(g) = g / (1 + e^-g); one masked loop, as in {@link #expShifted}. */
     static void siluMul(float[] gate, float[] up, int o, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector g = FloatVector.fromArray(S, gate, o + i);
-            silu(g).mul(FloatVector.fromArray(S, up, o + i)).intoArray(gate, o + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector g = FloatVector.fromArray(S, gate, o + i, m);
             silu(g).mul(FloatVector.fromArray(S, up, o + i, m)).intoArray(gate, o + i, m);
@@ -185,12 +178,7 @@ final class VectorMath {
 
     /** As {@link #siluMul} with gelu (tanh approximation, in PyTorch's order of operations) for silu. */
     static void geluTanhMul(float[] gate, float[] up, int o, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector g = FloatVector.fromArray(S, gate, o + i);
-            geluTanh(g).mul(FloatVector.fromArray(S, up, o + i)).intoArray(gate, o + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector g = FloatVector.fromArray(S, gate, o + i, m);
             geluTanh(g).mul(FloatVector.fromArray(S, up, o + i, m)).intoArray(gate, o + i, m);

@@ -9,17 +9,17 @@ public record DecoderLayer(RmsNorm attentionNorm, GroupedQueryAttention attentio
 
     /** Updates the residual stream x [T × d] in place. */
     public void forward(Kernels kernels, float[] x, PackedBatch batch) {
-        forward(kernels, x, batch, 0, null);
+        forward(kernels, x, batch, 0, null, new Workspace());
     }
 
     /** As above as layer {@code layer} of the model (which cached prefix layer to read; see GroupedQueryAttention). */
-    public void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep) {
+    void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
         int rows = batch.tokenCount();
-        float[] h = attentionNorm.apply(kernels, x, rows);
-        float[] a = attention.forward(kernels, h, batch, layer, keep);
+        float[] h = attentionNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length));
+        float[] a = attention.forward(kernels, h, batch, layer, keep, ws);
         kernels.add(x, a, x.length);
-        h = mlpNorm.apply(kernels, x, rows);
-        float[] m = mlp.forward(kernels, h, rows);
+        h = mlpNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length));
+        float[] m = mlp.forward(kernels, h, rows, ws);
         kernels.add(x, m, x.length);
     }
 }

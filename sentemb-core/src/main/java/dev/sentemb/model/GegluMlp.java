@@ -7,9 +7,15 @@ public record GegluMlp(Linear gate, Linear up, Linear down) {
 
     /** x: normalised input [T × d]; returns [T × d]. */
     public float[] forward(Kernels kernels, float[] x, int rows) {
-        float[] g = gate.forward(kernels, x, rows); // [T × ffn]
-        float[] u = up.forward(kernels, x, rows);   // [T × ffn]
-        kernels.geluTanhMul(g, u, g.length);        // g = gelu(g) · u
-        return down.forward(kernels, g, rows);      // [T × d]
+        return forward(kernels, x, rows, new Workspace());
+    }
+
+    /** As above in the pass's workspace: the result is its MLP_OUT buffer (at least T × d long). */
+    float[] forward(Kernels kernels, float[] x, int rows, Workspace ws) {
+        int width = rows * gate.out();
+        float[] g = gate.forward(kernels, x, rows, ws.get(Workspace.Buffer.GATE, width)); // [T × ffn]
+        float[] u = up.forward(kernels, x, rows, ws.get(Workspace.Buffer.UP, width));     // [T × ffn]
+        kernels.geluTanhMul(g, u, width);                                                         // g = gelu(g) · u
+        return down.forward(kernels, g, rows, ws.get(Workspace.Buffer.MLP_OUT, rows * down.out())); // [T × d]
     }
 }

@@ -1,6 +1,8 @@
 package dev.sentemb.model;
 
 import dev.sentemb.kernel.Kernels;
+import dev.sentemb.kernel.KvPrefix;
+import java.util.List;
 
 /**
  * One Gemma 3 block, normalised on both sides of each sub-block ("sandwich" norms):
@@ -11,11 +13,18 @@ public record Gemma3Layer(RmsNorm attentionNorm, QkNormAttention attention, RmsN
 
     /** Updates the residual stream x [T × d] in place. */
     public void forward(Kernels kernels, float[] x, PackedBatch batch) {
+        forward(kernels, x, batch, 0, null, new Workspace());
+    }
+
+    /** As above as layer {@code layer} of the model, in the pass's workspace; see {@link DecoderLayer}. */
+    void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
         int rows = batch.tokenCount();
-        float[] a = attention.forward(kernels, attentionNorm.apply(kernels, x, rows), batch);
+        float[] h = attentionNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length));
+        float[] a = attention.forward(kernels, h, batch, layer, keep, ws);
         kernels.rmsNorm(a, rows, postAttentionNorm.weight(), postAttentionNorm.eps(), a);
         kernels.add(x, a, x.length);
-        float[] m = mlp.forward(kernels, mlpNorm.apply(kernels, x, rows), rows);
+        h = mlpNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length));
+        float[] m = mlp.forward(kernels, h, rows, ws);
         kernels.rmsNorm(m, rows, postMlpNorm.weight(), postMlpNorm.eps(), m);
         kernels.add(x, m, x.length);
     }

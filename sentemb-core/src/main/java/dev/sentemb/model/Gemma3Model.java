@@ -2,6 +2,7 @@ package dev.sentemb.model;
 
 import dev.sentemb.kernel.AttentionShape;
 import dev.sentemb.kernel.Kernels;
+import dev.sentemb.kernel.KvPrefix;
 import dev.sentemb.kernel.Rope;
 import dev.sentemb.kernel.RopeStyle;
 import dev.sentemb.weights.GgufFile;
@@ -30,6 +31,7 @@ public final class Gemma3Model implements TransformerModel {
     private final float embeddingScale;
     private final List<Gemma3Layer> layers;
     private final RmsNorm finalNorm;
+    private final Workspace.Pool workspaces = new Workspace.Pool();
 
     private Gemma3Model(ModelConfig config, Kernels kernels, TokenEmbedding embedding, List<Gemma3Layer> layers, RmsNorm finalNorm) {
         this.config = config;
@@ -123,16 +125,44 @@ public final class Gemma3Model implements TransformerModel {
 
     @Override
     public PackedHidden forward(List<int[]> sequences) {
-        PackedBatch batch = PackedBatch.of(sequences, config.vocabSize());
+        return run(PackedBatch.of(sequences, config.vocabSize()), null);
+    }
+
+    @Override
+    public CachedPrefix prefill(int[] tokens) {
+        List<KvPrefix> keep = new ArrayList<>(layers.size());
+        run(PackedBatch.of(List.of(tokens), config.vocabSize()), keep);
+        return new CachedPrefix(tokens, keep);
+    }
+
+    /**
+     * Continues a cached prefix. Local layers need nothing special: the attention kernel counts the
+     * sliding window over the prefix's positions and the sequence's own, exactly as over a whole prompt.
+     */
+    @Override
+    public PackedHidden forward(List<int[]> suffixes, CachedPrefix prefix) {
+        if (prefix.layers().size() != layers.size()) {
+            return TransformerModel.super.forward(suffixes, prefix); // not built by this model's prefill
+        }
+        return run(PackedBatch.after(prefix, suffixes, config.vocabSize()), null);
+    }
+
+    /** The forward pass; {@code keep} (if not null) collects every layer's keys and values. */
+    private PackedHidden run(PackedBatch batch, List<KvPrefix> keep) {
         float[] x = embedding.lookup(batch.tokens()); // residual stream [T × d]
         for (int i = 0; i < x.length; i++) {
             x[i] *= embeddingScale;
         }
-        for (Gemma3Layer layer : layers) {
-            layer.forward(kernels, x, batch);
+        Workspace ws = workspaces.take();
+        try {
+            for (int i = 0; i < layers.size(); i++) {
+                layers.get(i).forward(kernels, x, batch, i, keep, ws);
+            }
+        } finally {
+            workspaces.give(ws);
         }
-        float[] hidden = finalNorm.apply(kernels, x, batch.tokenCount());
-        return new PackedHidden(hidden, batch.offsets().clone(), config.dim());
+        finalNorm.apply(kernels, x, batch.tokenCount(), x); // in place: the stream is not needed after
+        return new PackedHidden(x, batch.offsets().clone(), config.dim());
     }
 
     @Override

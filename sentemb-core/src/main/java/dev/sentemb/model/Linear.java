@@ -35,8 +35,8 @@ public record Linear(WeightMatrix weight, float[] bias, LowRank lora) {
         return weight.rows();
     }
 
-    /** out[rows × out] = x[rows × in] · Wᵀ + b. */
-    public void forward(Kernels kernels, float[] x, int rows, float[] out) {
+    /** out[rows × out] = x[rows × in] · Wᵀ + b; out may be longer. Returns out. */
+    public float[] forward(Kernels kernels, float[] x, int rows, float[] out) {
         kernels.matmul(x, rows, weight, out);
         if (bias != null) {
             kernels.addBias(out, rows, bias);
@@ -44,12 +44,11 @@ public record Linear(WeightMatrix weight, float[] bias, LowRank lora) {
         if (lora != null) {
             lora.addTo(kernels, x, rows, out);
         }
+        return out;
     }
 
     /** Allocates the output and runs {@link #forward}. */
     public float[] forward(Kernels kernels, float[] x, int rows) {
-        float[] out = new float[rows * out()];
-        forward(kernels, x, rows, out);
-        return out;
+        return forward(kernels, x, rows, new float[rows * out()]);
     }
 }

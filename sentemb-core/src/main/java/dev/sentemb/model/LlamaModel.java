@@ -23,6 +23,7 @@ public final class LlamaModel implements TransformerModel {
     private final TokenEmbedding embedding;
     private final List<DecoderLayer> layers;
     private final RmsNorm finalNorm;
+    private final Workspace.Pool workspaces = new Workspace.Pool();
 
     LlamaModel(ModelConfig config, Kernels kernels, TokenEmbedding embedding, List<DecoderLayer> layers, RmsNorm finalNorm) {
         this.config = config;
@@ -108,11 +109,16 @@ public final class LlamaModel implements TransformerModel {
     /** The forward pass; {@code keep} (if not null) collects every layer's keys and values. */
     private PackedHidden run(PackedBatch batch, List<KvPrefix> keep) {
         float[] x = embedding.lookup(batch.tokens()); // residual stream [T × d]
-        for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).forward(kernels, x, batch, i, keep);
+        Workspace ws = workspaces.take();
+        try {
+            for (int i = 0; i < layers.size(); i++) {
+                layers.get(i).forward(kernels, x, batch, i, keep, ws);
+            }
+        } finally {
+            workspaces.give(ws);
         }
-        float[] hidden = finalNorm.apply(kernels, x, batch.tokenCount()); // [T × d]
-        return new PackedHidden(hidden, batch.offsets().clone(), config.dim());
+        finalNorm.apply(kernels, x, batch.tokenCount(), x); // [T × d], in place: the stream is not needed after
+        return new PackedHidden(x, batch.offsets().clone(), config.dim());
     }
 
     @Override

@@ -24,7 +24,7 @@ public record LowRank(DenseMatrix a, DenseMatrix b, float scale) {
         kernels.matmul(x, rows, a, t);
         float[] u = new float[rows * b.rows()];
         kernels.matmul(t, rows, b, u);
-        for (int i = 0; i < u.length; i++) {
+        for (int i = 0; i < u.length; i++) { // u is exactly rows × out; out may be longer
             out[i] += scale * u[i];
         }
     }

@@ -11,23 +11,24 @@ import dev.sentemb.kernel.Kernels;
 record OptLayer(LayerNorm attentionNorm, Linear wq, Linear wk, Linear wv, Linear wo, AttentionShape shape,
                 LayerNorm mlpNorm, Linear fc1, Linear fc2, boolean preNorm) {
 
-    /** Updates the residual stream x [T × d] in place. */
-    void forward(Kernels kernels, float[] x, PackedBatch batch) {
+    /** Updates the residual stream x [T × d] in place, in the pass's workspace. */
+    void forward(Kernels kernels, float[] x, PackedBatch batch, Workspace ws) {
         int rows = batch.tokenCount();
-        float[] h = preNorm ? attentionNorm.apply(kernels, x, rows) : x;
-        float[] q = wq.forward(kernels, h, rows);
-        float[] k = wk.forward(kernels, h, rows);
-        float[] v = wv.forward(kernels, h, rows);
-        float[] context = new float[rows * shape.qWidth()];
+        float[] h = preNorm ? attentionNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length)) : x;
+        float[] q = wq.forward(kernels, h, rows, ws.get(Workspace.Buffer.Q, rows * shape.qWidth()));
+        float[] k = wk.forward(kernels, h, rows, ws.get(Workspace.Buffer.K, rows * shape.kvWidth()));
+        float[] v = wv.forward(kernels, h, rows, ws.get(Workspace.Buffer.V, rows * shape.kvWidth()));
+        float[] context = ws.get(Workspace.Buffer.CONTEXT, rows * shape.qWidth());
         kernels.attention(q, k, v, batch.offsets(), shape, context);
-        kernels.add(x, wo.forward(kernels, context, rows), x.length);
+        kernels.add(x, wo.forward(kernels, context, rows, ws.get(Workspace.Buffer.PROJECTED, x.length)), x.length);
         if (!preNorm) {
             kernels.layerNorm(x, rows, attentionNorm.weight(), attentionNorm.bias(), attentionNorm.eps(), x);
         }
-        h = preNorm ? mlpNorm.apply(kernels, x, rows) : x;
-        float[] f = fc1.forward(kernels, h, rows);
-        kernels.relu(f, f.length);
-        kernels.add(x, fc2.forward(kernels, f, rows), x.length);
+        h = preNorm ? mlpNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length)) : x;
+        int width = rows * fc1.out();
+        float[] f = fc1.forward(kernels, h, rows, ws.get(Workspace.Buffer.GATE, width));
+        kernels.relu(f, width);
+        kernels.add(x, fc2.forward(kernels, f, rows, ws.get(Workspace.Buffer.MLP_OUT, x.length)), x.length);
         if (!preNorm) {
             kernels.layerNorm(x, rows, mlpNorm.weight(), mlpNorm.bias(), mlpNorm.eps(), x);
         }

@@ -28,6 +28,7 @@ final class OptModel implements TransformerModel {
     private final LayerNorm finalNorm;
     private final Linear projectOut;
     private final int outputDim;
+    private final Workspace.Pool workspaces = new Workspace.Pool();
 
     private OptModel(ModelConfig config, Kernels kernels, TokenEmbedding tokens, WeightMatrix positions, Linear projectIn,
                      List<OptLayer> layers, LayerNorm finalNorm, Linear projectOut, int outputDim) {
@@ -117,8 +118,13 @@ final class OptModel implements TransformerModel {
                 x[t * d + i] += pos[i];
             }
         }
-        for (OptLayer layer : layers) {
-            layer.forward(kernels, x, batch);
+        Workspace ws = workspaces.take();
+        try {
+            for (OptLayer layer : layers) {
+                layer.forward(kernels, x, batch, ws);
+            }
+        } finally {
+            workspaces.give(ws);
         }
         if (finalNorm != null) {
             x = finalNorm.apply(kernels, x, rows);

@@ -47,6 +47,24 @@ class EncoderTest {
     }
 
     @Test
+    void aTemplateViewEqualsAFreshEncoderAndLeavesTheModelOpen() {
+        List<String> some = stsb.subList(0, 8);
+        float[][] viaView;
+        try (Encoder view = enc.withTemplate(dev.sentemb.prompt.Templates.resolve("icl:smoking"))) {
+            assertTrue(view.prompt("X").contains("A man is smoking."), view.prompt("X"));
+            viaView = view.embed(some);
+        }
+        try (Encoder fresh = Encoder.builder(TestModels.require("smollm2-135m").toString()).template("icl:smoking").build()) {
+            float[][] direct = fresh.embed(some);
+            for (int i = 0; i < some.size(); i++) {
+                assertArrayEquals(direct[i], viaView[i], "sentence " + i);
+            }
+        }
+        // closing the view did not close the shared model
+        assertEquals(576, enc.embed("Still open.").length);
+    }
+
+    @Test
     void aSentenceAloneEqualsItselfInABatchOf64() {
         float[][] batch = enc.embed(stsb);
         for (int i : new int[] {0, 17, 63}) {

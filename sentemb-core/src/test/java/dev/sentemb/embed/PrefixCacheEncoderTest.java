@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The shared-prefix cache changes no embedding: cached and uncached encoders agree on real STS-B
@@ -19,10 +19,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PrefixCacheEncoderTest {
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"eol", "icl:smoking"})
-    void cachedEqualsUncached(String template) throws Exception {
-        String model = TestModels.require("smollm2-135m").toString();
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"smollm2-135m, eol", "smollm2-135m, icl:smoking", "gemma3-270m, icl:smoking"})
+    void cachedEqualsUncached(String name, String template) throws Exception {
+        String model = TestModels.require(name).toString();
         List<String> lines = Files.readAllLines(TestModels.shared().resolve("data/senteval/STS/STSBenchmark/sts-test.csv"));
         List<String> sentences = new ArrayList<>(lines.stream().map(l -> l.split("\t")[5]).distinct().limit(40).toList());
         // sentences whose start BPE merges with the head's closing quote, a repeat, and an empty one
@@ -42,6 +42,9 @@ class PrefixCacheEncoderTest {
             assertEquals(w.tokensRepresented() - tokensOfRepeats(whole, sentences), w.tokensComputed(), "uncached computes each distinct prompt once");
             assertTrue(s.tokensComputed() < w.tokensComputed(), "cached " + s + " vs uncached " + w);
 
+            if (!name.startsWith("smollm2")) {
+                return; // the BPE merge across the head's end is a byte-level BPE case
+            }
             // the fallback was exercised: some prompt does not start with the head's full tokenization
             PrefixCache probe = new PrefixCache(null,
                     PrefixCache.headCandidates(cached.tokenizer().encode(cached.template().head().stripLeading())));
