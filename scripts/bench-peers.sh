@@ -19,9 +19,7 @@ done
 py="${SENTEMB_ORACLE_PYTHON:-$HOME/.cache/sentemb-oracle/venv/bin/python}"
 out="$root/bench-results/peers-$(date +%Y%m%d-%H%M%S).jsonl"
 mkdir -p "$root/bench-results"
-# The heap cap keeps the JVM's young generation from growing with the allocation rate (the live set is
-# small); peak RSS is reported either way.
-export SENTEMB_JAVA_OPTS="${SENTEMB_JAVA_OPTS:--Xmx384m}"
+# bin/sentemb sets the JVM options (a fixed young generation: see there); peak RSS is reported.
 echo "bench-peers: $model, $limit sentences, $threads threads; load $(cut -d' ' -f1-3 /proc/loadavg); results in $out" >&2
 for t in ${templates//,/ }; do
   if [ "$t" = icl ]; then spec=icl:smoking; icl=--icl; else spec=eol; icl=; fi
