@@ -5,7 +5,7 @@ import dev.sentemb.kernel.KvPrefix;
 import java.util.List;
 
 /** One pre-norm decoder block: x += attn(norm(x)); x += mlp(norm(x)). */
-public record DecoderLayer(RmsNorm attentionNorm, GroupedQueryAttention attention, RmsNorm mlpNorm, SwiGluMlp mlp) {
+public record DecoderLayer(RmsNorm attentionNorm, GroupedQueryAttention attention, RmsNorm mlpNorm, GatedMlp mlp) {
 
     /** Updates the residual stream x [T × d] in place. */
     public void forward(Kernels kernels, float[] x, PackedBatch batch) {

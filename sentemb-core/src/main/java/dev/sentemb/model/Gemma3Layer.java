@@ -9,7 +9,7 @@ import java.util.List;
  * x += postNorm(attn(preNorm(x))); x += postNorm(mlp(preNorm(x))).
  */
 public record Gemma3Layer(RmsNorm attentionNorm, QkNormAttention attention, RmsNorm postAttentionNorm,
-                          RmsNorm mlpNorm, GegluMlp mlp, RmsNorm postMlpNorm) {
+                          RmsNorm mlpNorm, GatedMlp mlp, RmsNorm postMlpNorm) {
 
     /** Updates the residual stream x [T × d] in place. */
     public void forward(Kernels kernels, float[] x, PackedBatch batch) {

@@ -21,25 +21,17 @@ import java.util.List;
  * model, which uses 1/√(d/heads). RMSNorm gains are used as stored: llama.cpp's converter already
  * wrote Gemma's (1 + w) into the file.
  */
-public final class Gemma3Model implements TransformerModel {
+public final class Gemma3Model extends DecoderStack {
     static final int GLOBAL_EVERY = 6;
     static final float LOCAL_ROPE_BASE = 10_000f;
 
-    private final ModelConfig config;
-    private final Kernels kernels;
-    private final TokenEmbedding embedding;
     private final float embeddingScale;
     private final List<Gemma3Layer> layers;
-    private final RmsNorm finalNorm;
-    private final Workspace.Pool workspaces = new Workspace.Pool();
 
     private Gemma3Model(ModelConfig config, Kernels kernels, TokenEmbedding embedding, List<Gemma3Layer> layers, RmsNorm finalNorm) {
-        this.config = config;
-        this.kernels = kernels;
-        this.embedding = embedding;
+        super(config, kernels, embedding, layers.size(), finalNorm);
         this.embeddingScale = (float) Math.sqrt(config.dim());
         this.layers = List.copyOf(layers);
-        this.finalNorm = finalNorm;
     }
 
     /** Whether layer {@code i} is local (sliding-window); every {@value #GLOBAL_EVERY}th is global. */
@@ -92,10 +84,11 @@ public final class Gemma3Model implements TransformerModel {
                     norm(w, p + "attn_k_norm.weight", c.headDim(), c, shiftNorms),
                     shape,
                     sliding ? localRope : globalRope);
-            GegluMlp mlp = new GegluMlp(
+            GatedMlp mlp = new GatedMlp(
                     w.linear(p + "ffn_gate", c.ffnDim(), d),
                     w.linear(p + "ffn_up", c.ffnDim(), d),
-                    w.linear(p + "ffn_down", d, c.ffnDim()));
+                    w.linear(p + "ffn_down", d, c.ffnDim()),
+                    GatedMlp.Activation.GELU_TANH);
             layers.add(new Gemma3Layer(
                     norm(w, p + "attn_norm.weight", d, c, shiftNorms),
                     attention,
@@ -118,55 +111,18 @@ public final class Gemma3Model implements TransformerModel {
         return new RmsNorm(g, c.rmsEps());
     }
 
+    /** Gemma scales its embeddings by √d. */
     @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public PackedHidden forward(List<int[]> sequences) {
-        return run(PackedBatch.of(sequences, config.vocabSize()), null);
-    }
-
-    @Override
-    public CachedPrefix prefill(int[] tokens) {
-        List<KvPrefix> keep = new ArrayList<>(layers.size());
-        run(PackedBatch.of(List.of(tokens), config.vocabSize()), keep);
-        return new CachedPrefix(tokens, keep);
-    }
-
-    /**
-     * Continues a cached prefix. Local layers need nothing special: the attention kernel counts the
-     * sliding window over the prefix's positions and the sequence's own, exactly as over a whole prompt.
-     */
-    @Override
-    public PackedHidden forward(List<int[]> suffixes, CachedPrefix prefix) {
-        if (prefix.layers().size() != layers.size()) {
-            return TransformerModel.super.forward(suffixes, prefix); // not built by this model's prefill
-        }
-        return run(PackedBatch.after(prefix, suffixes, config.vocabSize()), null);
-    }
-
-    /** The forward pass; {@code keep} (if not null) collects every layer's keys and values. */
-    private PackedHidden run(PackedBatch batch, List<KvPrefix> keep) {
-        float[] x = embedding.lookup(batch.tokens()); // residual stream [T × d]
+    float[] embed(int[] tokens) {
+        float[] x = super.embed(tokens);
         for (int i = 0; i < x.length; i++) {
             x[i] *= embeddingScale;
         }
-        Workspace ws = workspaces.take();
-        try {
-            for (int i = 0; i < layers.size(); i++) {
-                layers.get(i).forward(kernels, x, batch, i, keep, ws);
-            }
-        } finally {
-            workspaces.give(ws);
-        }
-        finalNorm.apply(kernels, x, batch.tokenCount(), x); // in place: the stream is not needed after
-        return new PackedHidden(x, batch.offsets().clone(), config.dim());
+        return x;
     }
 
     @Override
-    public void close() {
-        kernels.close();
+    void forwardLayer(int layer, float[] x, PackedBatch batch, List<KvPrefix> keep, Workspace ws) {
+        layers.get(layer).forward(kernels, x, batch, layer, keep, ws);
     }
 }

@@ -15,22 +15,14 @@ import java.util.Set;
  * SwiGLU MLP, a final RMSNorm. Qwen2 is the same network with q/k/v biases (picked up whenever the
  * file has them) and NEOX-style rotary pairs.
  */
-public final class LlamaModel implements TransformerModel {
+public final class LlamaModel extends DecoderStack {
     private static final Set<String> ROPE_SCALINGS = Set.of("none", "linear");
 
-    private final ModelConfig config;
-    private final Kernels kernels;
-    private final TokenEmbedding embedding;
     private final List<DecoderLayer> layers;
-    private final RmsNorm finalNorm;
-    private final Workspace.Pool workspaces = new Workspace.Pool();
 
     LlamaModel(ModelConfig config, Kernels kernels, TokenEmbedding embedding, List<DecoderLayer> layers, RmsNorm finalNorm) {
-        this.config = config;
-        this.kernels = kernels;
-        this.embedding = embedding;
+        super(config, kernels, embedding, layers.size(), finalNorm);
         this.layers = List.copyOf(layers);
-        this.finalNorm = finalNorm;
     }
 
     /** Builds the model over the file's tensors (llama.cpp names); the file must stay open while it is used. */
@@ -66,10 +58,11 @@ public final class LlamaModel implements TransformerModel {
                     w.linear(p + "attn_output", d, shape.qWidth()),
                     shape,
                     rope);
-            SwiGluMlp mlp = new SwiGluMlp(
+            GatedMlp mlp = new GatedMlp(
                     w.linear(p + "ffn_gate", c.ffnDim(), d),
                     w.linear(p + "ffn_up", c.ffnDim(), d),
-                    w.linear(p + "ffn_down", d, c.ffnDim()));
+                    w.linear(p + "ffn_down", d, c.ffnDim()),
+                    GatedMlp.Activation.SILU);
             layers.add(new DecoderLayer(
                     new RmsNorm(w.vector(p + "attn_norm.weight", d), c.rmsEps()),
                     attention,
@@ -82,47 +75,7 @@ public final class LlamaModel implements TransformerModel {
     }
 
     @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public PackedHidden forward(List<int[]> sequences) {
-        return run(PackedBatch.of(sequences, config.vocabSize()), null);
-    }
-
-    @Override
-    public CachedPrefix prefill(int[] tokens) {
-        List<KvPrefix> keep = new ArrayList<>(layers.size());
-        run(PackedBatch.of(List.of(tokens), config.vocabSize()), keep);
-        return new CachedPrefix(tokens, keep);
-    }
-
-    @Override
-    public PackedHidden forward(List<int[]> suffixes, CachedPrefix prefix) {
-        if (prefix.layers().size() != layers.size()) {
-            return TransformerModel.super.forward(suffixes, prefix); // not built by this model's prefill
-        }
-        return run(PackedBatch.after(prefix, suffixes, config.vocabSize()), null);
-    }
-
-    /** The forward pass; {@code keep} (if not null) collects every layer's keys and values. */
-    private PackedHidden run(PackedBatch batch, List<KvPrefix> keep) {
-        float[] x = embedding.lookup(batch.tokens()); // residual stream [T × d]
-        Workspace ws = workspaces.take();
-        try {
-            for (int i = 0; i < layers.size(); i++) {
-                layers.get(i).forward(kernels, x, batch, i, keep, ws);
-            }
-        } finally {
-            workspaces.give(ws);
-        }
-        finalNorm.apply(kernels, x, batch.tokenCount(), x); // [T × d], in place: the stream is not needed after
-        return new PackedHidden(x, batch.offsets().clone(), config.dim());
-    }
-
-    @Override
-    public void close() {
-        kernels.close();
+    void forwardLayer(int layer, float[] x, PackedBatch batch, List<KvPrefix> keep, Workspace ws) {
+        layers.get(layer).forward(kernels, x, batch, layer, keep, ws);
     }
 }
