@@ -21,7 +21,7 @@ FIXTURE_ROOT = REPO_ROOT / "sentemb-core" / "src" / "test" / "resources" / "orac
 PLAIN_TEMPLATE = 'This_sentence_:_"*sent_0*"_means_in_one_word:"'
 ICL_LINE = 16
 
-MODELS = ("smollm2-135m", "qwen2.5-coder-0.5b", "gemma3-270m")
+MODELS = ("smollm2-135m", "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b", "gemma3-270m")
 
 
 # ---------------------------------------------------------------- paths
