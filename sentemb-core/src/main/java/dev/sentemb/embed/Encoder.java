@@ -47,7 +47,7 @@ public final class Encoder implements AutoCloseable {
     /** Whether closing this encoder closes the model (false for a {@link #withTemplate} view). */
     private final boolean ownsModel;
     private final boolean prefixCacheOn;
-    /** The template head's cached keys/values; null when prompts are computed whole (mean pooling, or off). */
+    /** The template head's cached keys/values (and hidden-state sum, for mean pooling); null when the cache is off. */
     private final PrefixCache prefixes;
     private final LongAdder prompts = new LongAdder();
     private final LongAdder distinctPrompts = new LongAdder();
@@ -71,8 +71,7 @@ public final class Encoder implements AutoCloseable {
         this.normalize = normalize;
         this.batchTokens = batchTokens;
         this.maxPromptTokens = Math.min(maxPromptTokens, model.config().contextLength());
-        // Mean pooling needs the prefix's own hidden states too, which the cache does not keep.
-        this.prefixes = prefixCache && pooling == Pooling.LAST ? new PrefixCache(model, headCandidates()) : null;
+        this.prefixes = prefixCache ? new PrefixCache(model, headCandidates()) : null;
     }
 
     /**
@@ -178,6 +177,9 @@ public final class Encoder implements AutoCloseable {
         }
         for (int g = 0; g < groups; g++) {
             CachedPrefix prefix = g == 0 ? null : prefixes.get(g - 1);
+            if (prefix != null && pooling == Pooling.MEAN && prefix.hiddenSum() == null) {
+                prefix = null; // mean pooling needs the prefix's states, which this model does not keep: run whole
+            }
             int skip = prefix == null ? 0 : prefix.length();
             List<Integer> slots = byPrefix.get(g);
             // Similar lengths together keep batches evenly sized; order does not change any result.
@@ -199,7 +201,8 @@ public final class Encoder implements AutoCloseable {
                 tokensComputed.add(tokens);
                 for (int k = at; k < end; k++) {
                     int seq = k - at;
-                    float[] v = pooling == Pooling.LAST ? h.lastToken(seq) : h.meanOf(seq);
+                    float[] v = pooling == Pooling.LAST ? h.lastToken(seq)
+                            : prefix == null ? h.meanOf(seq) : h.meanOf(seq, prefix.hiddenSum(), skip);
                     if (normalize) {
                         Similarity.normalize(v);
                     }

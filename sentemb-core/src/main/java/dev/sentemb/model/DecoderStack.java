@@ -51,8 +51,8 @@ abstract class DecoderStack implements TransformerModel {
     @Override
     public CachedPrefix prefill(int[] tokens) {
         List<KvPrefix> keep = new ArrayList<>(layerCount);
-        run(PackedBatch.of(List.of(tokens), config.vocabSize()), keep);
-        return new CachedPrefix(tokens, keep);
+        PackedHidden h = run(PackedBatch.of(List.of(tokens), config.vocabSize()), keep);
+        return new CachedPrefix(tokens, keep, h.sumOf(0, null));
     }
 
     /**

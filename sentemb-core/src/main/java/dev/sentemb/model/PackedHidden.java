@@ -30,18 +30,33 @@ public record PackedHidden(float[] hidden, int[] offsets, int dim) {
 
     /** The mean of the states of all the sequence's tokens (a masked mean: no padding exists). */
     public float[] meanOf(int sequence) {
-        double[] sum = new double[dim];
+        return meanOf(sequence, null, 0);
+    }
+
+    /**
+     * The mean over a cached prefix's tokens and then this sequence's: {@code prefixSum} is the prefix
+     * rows' {@link #sumOf} (null: no prefix). Summed in double, row after row, so it equals
+     * {@link #meanOf} of the whole prompt bit for bit.
+     */
+    public float[] meanOf(int sequence, double[] prefixSum, int prefixLength) {
+        double[] sum = sumOf(sequence, prefixSum);
+        float[] mean = new float[dim];
+        int n = prefixLength + length(sequence);
+        for (int i = 0; i < dim; i++) {
+            mean[i] = (float) (sum[i] / n);
+        }
+        return mean;
+    }
+
+    /** The sequence's rows summed in double, in order, continuing from {@code start} (null: zeros). */
+    public double[] sumOf(int sequence, double[] start) {
+        double[] sum = start == null ? new double[dim] : start.clone();
         for (int t = offsets[sequence]; t < offsets[sequence + 1]; t++) {
             for (int i = 0; i < dim; i++) {
                 sum[i] += hidden[t * dim + i];
             }
         }
-        float[] mean = new float[dim];
-        int n = length(sequence);
-        for (int i = 0; i < dim; i++) {
-            mean[i] = (float) (sum[i] / n);
-        }
-        return mean;
+        return sum;
     }
 
     /** The same states without the first {@code n} rows of every sequence (each must be longer than n). */

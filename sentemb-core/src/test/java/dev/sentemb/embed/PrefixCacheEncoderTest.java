@@ -15,20 +15,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The shared-prefix cache changes no embedding: cached and uncached encoders agree on real STS-B
  * prompts, plain and with a demonstration, including prompts whose tokenization does not start with
- * the head's own tokens (BPE merges the head's last token with the sentence) and so take the fallback.
+ * the head's own tokens (BPE merges the head's last token with the sentence) and so take the fallback;
+ * mean pooling too, which continues the prefix's cached sum of hidden states.
  */
 class PrefixCacheEncoderTest {
 
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"smollm2-135m, eol", "smollm2-135m, icl:smoking", "gemma3-270m, icl:smoking"})
-    void cachedEqualsUncached(String name, String template) throws Exception {
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"smollm2-135m, eol, last", "smollm2-135m, icl:smoking, last", "gemma3-270m, icl:smoking, last",
+            "smollm2-135m, icl:smoking, mean"})
+    void cachedEqualsUncached(String name, String template, String pooling) throws Exception {
         String model = TestModels.require(name).toString();
         List<String> lines = Files.readAllLines(TestModels.shared().resolve("data/senteval/STS/STSBenchmark/sts-test.csv"));
         List<String> sentences = new ArrayList<>(lines.stream().map(l -> l.split("\t")[5]).distinct().limit(40).toList());
         // sentences whose start BPE merges with the head's closing quote, a repeat, and an empty one
         sentences.addAll(List.of("\"Hello\" she said.", "'Tis the season.", "“Quoted” words.", sentences.get(3), ""));
-        try (Encoder cached = Encoder.builder(model).template(template).build();
-                Encoder whole = Encoder.builder(model).template(template).prefixCache(false).build()) {
+        Pooling p = Pooling.parse(pooling);
+        try (Encoder cached = Encoder.builder(model).template(template).pooling(p).build();
+                Encoder whole = Encoder.builder(model).template(template).pooling(p).prefixCache(false).build()) {
             float[][] a = cached.embed(sentences);
             float[][] b = whole.embed(sentences);
             for (int i = 0; i < sentences.size(); i++) {
