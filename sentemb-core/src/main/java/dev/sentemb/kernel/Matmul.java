@@ -47,7 +47,15 @@ final class Matmul {
             w.decodeRows(n0, nr, scratch.decoded, 0);
             packPanel(scratch.decoded, nr, k, scratch.panel);
             for (int t = 0; t < tiles; t++) {
-                microKernel(x, k, scratch.panel, out, t * MR, rows, n0, nr, n, scratch.tile);
+                int t0 = t * MR;
+                if (nr == NR) {
+                    microKernel(x, k, scratch.panel, t0, rows, out, t0 * n + n0, n);
+                } else { // the last, narrower panel: a full tile into scratch, then its nr columns
+                    microKernel(x, k, scratch.panel, t0, rows, scratch.tile, 0, NR);
+                    for (int r = 0; r < Math.min(MR, rows - t0); r++) {
+                        System.arraycopy(scratch.tile, r * NR, out, (t0 + r) * n + n0, nr);
+                    }
+                }
             }
         });
     }
@@ -91,10 +99,13 @@ final class Matmul {
     }
 
     /**
-     * out[t0..t0+MR, n0..n0+nr] = x[t0..t0+MR] · panel, storing only rows < rows and columns < nr. Rows
-     * of the tile past the batch read the last row again (computed, never stored).
+     * dst[dstOff + r·stride .. + NR] = x[t0 + r] · panel for the tile's rows r that lie in the batch.
+     * Rows of the tile past the batch read the last row again (computed, never stored). The method
+     * stays this small on purpose: with the narrow-panel copy inside it, the JIT ran out of inlining
+     * budget and left some of the Vector API calls out of line, i.e. boxed and ~50× slower (models
+     * whose widths are not multiples of the panel: qwen2.5, gemma3).
      */
-    private static void microKernel(float[] x, int k, float[] b, float[] out, int t0, int rows, int n0, int nr, int n, float[] tile) {
+    private static void microKernel(float[] x, int k, float[] b, int t0, int rows, float[] dst, int dstOff, int stride) {
         int last = rows - 1;
         int x0i = t0 * k;
         int x1i = Math.min(t0 + 1, last) * k;
@@ -126,20 +137,10 @@ final class Matmul {
             c32 = b2.fma(x3, c32);
         }
         int valid = Math.min(MR, rows - t0);
-        if (nr == NR) {
-            store(out, t0 * n + n0, c00, c01, c02);
-            if (valid > 1) store(out, (t0 + 1) * n + n0, c10, c11, c12);
-            if (valid > 2) store(out, (t0 + 2) * n + n0, c20, c21, c22);
-            if (valid > 3) store(out, (t0 + 3) * n + n0, c30, c31, c32);
-        } else {
-            store(tile, 0, c00, c01, c02);
-            store(tile, NR, c10, c11, c12);
-            store(tile, 2 * NR, c20, c21, c22);
-            store(tile, 3 * NR, c30, c31, c32);
-            for (int r = 0; r < valid; r++) {
-                System.arraycopy(tile, r * NR, out, (t0 + r) * n + n0, nr);
-            }
-        }
+        store(dst, dstOff, c00, c01, c02);
+        if (valid > 1) store(dst, dstOff + stride, c10, c11, c12);
+        if (valid > 2) store(dst, dstOff + 2 * stride, c20, c21, c22);
+        if (valid > 3) store(dst, dstOff + 3 * stride, c30, c31, c32);
     }
 
     private static void store(float[] out, int off, FloatVector v0, FloatVector v1, FloatVector v2) {
