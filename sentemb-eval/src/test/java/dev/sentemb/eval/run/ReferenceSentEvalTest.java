@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The oracle fixture: the reference's own SentEval (tools/oracle/senteval_reference.py) scored the
- * hashed-word embeddings of every STS sentence; sentemb must agree within ±0.01 on each task's reported
- * ("all" / test) Spearman and Pearson, and on every sub-set's Pearson.
+ * The oracle fixtures: the reference's own SentEval (tools/oracle/senteval_reference.py) scored the
+ * hashed-word embeddings of every STS sentence, and of the CR, MRPC and TREC sentences; sentemb must
+ * agree within ±0.01 on each STS task's reported ("all" / test) Spearman and Pearson and on every
+ * sub-set's Pearson, and within ±0.5 on the transfer tasks' test accuracy (the reference's classifier
+ * is early-stopped Adam, ours LIBLINEAR at the same L2 strength).
  */
 class ReferenceSentEvalTest {
     @Test
@@ -63,5 +65,32 @@ class ReferenceSentEvalTest {
         }
         assertTrue(out.stsbScatter().size() == 1379);
         assertEquals(8, compared);
+    }
+
+    @Test
+    void transferTestAccuracyMatchesReferenceSentEval() throws Exception {
+        Path data = ReferenceData.dir();
+        Assumptions.assumeTrue(Files.isDirectory(data.resolve("CR")), "SentEval data at " + data);
+        JsonNode ref;
+        try (InputStream in = getClass().getResourceAsStream("/oracle/senteval_hash48_transfer.json")) {
+            ref = new ObjectMapper().readTree(in).get("results");
+        }
+        List<String> tasks = new ArrayList<>();
+        ref.fieldNames().forEachRemaining(tasks::add);
+        EvalRun.Outcome out = EvalRun.load(data, tasks).run((task, sentences) -> {
+            Map<String, float[]> m = new HashMap<>();
+            for (String s : sentences) {
+                m.put(s, HashEmbedding.of(s, 48));
+            }
+            return m;
+        }, 10);
+        assertEquals(tasks.size(), out.transfer().size());
+        for (var r : out.transfer()) {
+            JsonNode t = ref.get(r.task());
+            System.out.printf("%s hash48: test acc %.2f (reference %.2f), dev %.2f (reference %.2f)%n", r.task(), r.acc(),
+                    t.get("acc").asDouble(), r.devacc(), t.get("devacc").asDouble());
+            assertEquals(t.get("ntest").asInt(), r.ntest(), r.task() + " test size");
+            assertEquals(t.get("acc").asDouble(), r.acc(), 0.5, r.task() + " test accuracy (reference dev " + t.get("devacc") + ", ours " + r.devacc() + ")");
+        }
     }
 }
