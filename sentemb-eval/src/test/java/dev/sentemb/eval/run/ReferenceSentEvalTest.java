@@ -29,20 +29,10 @@ class ReferenceSentEvalTest {
     void stsMatchesReferenceSentEval() throws Exception {
         Path data = ReferenceData.dir();
         Assumptions.assumeTrue(Files.isDirectory(data.resolve("STS")), "SentEval data at " + data);
-        JsonNode ref;
-        try (InputStream in = getClass().getResourceAsStream("/oracle/senteval_hash48_sts.json")) {
-            ref = new ObjectMapper().readTree(in).get("results");
-        }
+        JsonNode ref = reference("senteval_hash48_sts.json");
         List<String> tasks = new ArrayList<>(StsData.STS_TASKS);
         tasks.add("STSBenchmark-dev");
-        EvalRun run = EvalRun.load(data, tasks);
-        EvalRun.Outcome out = run.run((task, sentences) -> {
-            Map<String, float[]> m = new HashMap<>();
-            for (String s : sentences) {
-                m.put(s, HashEmbedding.of(s, 48));
-            }
-            return m;
-        }, 10);
+        EvalRun.Outcome out = scoreHash48(data, tasks);
         assertEquals(8, out.sts().size());
         int compared = 0;
         for (StsResult r : out.sts()) {
@@ -71,19 +61,10 @@ class ReferenceSentEvalTest {
     void transferTestAccuracyMatchesReferenceSentEval() throws Exception {
         Path data = ReferenceData.dir();
         Assumptions.assumeTrue(Files.isDirectory(data.resolve("CR")), "SentEval data at " + data);
-        JsonNode ref;
-        try (InputStream in = getClass().getResourceAsStream("/oracle/senteval_hash48_transfer.json")) {
-            ref = new ObjectMapper().readTree(in).get("results");
-        }
+        JsonNode ref = reference("senteval_hash48_transfer.json");
         List<String> tasks = new ArrayList<>();
         ref.fieldNames().forEachRemaining(tasks::add);
-        EvalRun.Outcome out = EvalRun.load(data, tasks).run((task, sentences) -> {
-            Map<String, float[]> m = new HashMap<>();
-            for (String s : sentences) {
-                m.put(s, HashEmbedding.of(s, 48));
-            }
-            return m;
-        }, 10);
+        EvalRun.Outcome out = scoreHash48(data, tasks);
         assertEquals(tasks.size(), out.transfer().size());
         for (var r : out.transfer()) {
             JsonNode t = ref.get(r.task());
@@ -92,5 +73,23 @@ class ReferenceSentEvalTest {
             assertEquals(t.get("ntest").asInt(), r.ntest(), r.task() + " test size");
             assertEquals(t.get("acc").asDouble(), r.acc(), 0.5, r.task() + " test accuracy (reference dev " + t.get("devacc") + ", ours " + r.devacc() + ")");
         }
+    }
+
+    /** The "results" object of a reference fixture under /oracle/. */
+    private JsonNode reference(String name) throws java.io.IOException {
+        try (InputStream in = getClass().getResourceAsStream("/oracle/" + name)) {
+            return new ObjectMapper().readTree(in).get("results");
+        }
+    }
+
+    /** sentemb's protocol on the 48-dimensional hashed-word embeddings the fixtures were made from. */
+    private static EvalRun.Outcome scoreHash48(Path data, List<String> tasks) {
+        return EvalRun.load(data, tasks).run((task, sentences) -> {
+            Map<String, float[]> m = new HashMap<>();
+            for (String s : sentences) {
+                m.put(s, HashEmbedding.of(s, 48));
+            }
+            return m;
+        }, 10);
     }
 }
