@@ -90,16 +90,14 @@ final class SearchDemosCommand implements Callable<Integer> {
         List<DemoSearch.Round> rounds = DemoSearch.schedule(cands.size(), dev.size(), first, eta);
         System.err.println("sentemb: rounds (candidates × pairs): " + rounds.stream().map(r -> r.candidates() + "×" + r.pairs()).toList());
         List<DemoSearch.Ranked> ranking;
-        try {
-            try (ProgressBar bar = Progress.bar("search", rounds.stream().mapToLong(r -> r.candidates()).sum(), "scores")) {
-                ranking = DemoSearch.run(cands, dev, first, eta, 1111, (t, pairs) -> {
-                    double s = score(t, pairs);
-                    if (bar != null) {
-                        bar.step();
-                    }
-                    return s;
-                }, (pairs, t) -> known.getOrDefault(pairs + "\t" + t, Double.NaN), r -> append(logFile, r));
-            }
+        try (ProgressBar bar = Progress.bar("search", rounds.stream().mapToLong(r -> r.candidates()).sum(), "scores")) {
+            ranking = DemoSearch.run(cands, dev, first, eta, 1111, (t, pairs) -> {
+                double s = score(t, pairs);
+                if (bar != null) {
+                    bar.step();
+                }
+                return s;
+            }, (pairs, t) -> known.getOrDefault(pairs + "\t" + t, Double.NaN), r -> append(logFile, r));
         } finally {
             if (base != null) {
                 base.close();

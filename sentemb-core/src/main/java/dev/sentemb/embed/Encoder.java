@@ -177,9 +177,6 @@ public final class Encoder implements AutoCloseable {
         }
         for (int g = 0; g < groups; g++) {
             CachedPrefix prefix = g == 0 ? null : prefixes.get(g - 1);
-            if (prefix != null && pooling == Pooling.MEAN && prefix.hiddenSum() == null) {
-                prefix = null; // mean pooling needs the prefix's states, which this model does not keep: run whole
-            }
             int skip = prefix == null ? 0 : prefix.length();
             List<Integer> slots = byPrefix.get(g);
             // Similar lengths together keep batches evenly sized; order does not change any result.

@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * single-threaded pass over x per call, which showed on the narrow k/v projections.
  *
  * <p>Every output element is summed over k in the same order whatever T is and wherever its row sits in
- * a tile (padding rows are zeros and are never stored), so a token's result does not depend on what
- * else is in the batch: packed batches are bitwise batch-invariant.
+ * a tile (a tile's rows past the batch repeat its last row and are never stored), so a token's result
+ * does not depend on what else is in the batch: packed batches are bitwise batch-invariant.
  */
 final class Matmul {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

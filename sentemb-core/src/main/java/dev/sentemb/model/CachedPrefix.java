@@ -13,17 +13,13 @@ import java.util.List;
  * @param layers one {@link KvPrefix} per layer, in order; empty when the model does not cache (then
  *               {@link TransformerModel#forward(List, CachedPrefix)} recomputes the prefix)
  * @param hiddenSum the sum, in double and in row order, of the prefix's final hidden states (what mean
- *               pooling needs of the prefix), or null when the model does not keep it
+ *               pooling needs of the prefix)
  */
 public record CachedPrefix(int[] tokens, List<KvPrefix> layers, double[] hiddenSum) {
     public CachedPrefix {
         tokens = tokens.clone();
         layers = List.copyOf(layers);
-    }
-
-    /** A prefix without its hidden states' sum. */
-    public CachedPrefix(int[] tokens, List<KvPrefix> layers) {
-        this(tokens, layers, null);
+        java.util.Objects.requireNonNull(hiddenSum, "hiddenSum");
     }
 
     public int length() {

@@ -10,12 +10,7 @@ public record GatedMlp(Linear gate, Linear up, Linear down, Activation activatio
     /** The gate's nonlinearity. */
     public enum Activation { SILU, GELU_TANH }
 
-    /** x: normalised input [T × d]; returns [T × d]. */
-    public float[] forward(Kernels kernels, float[] x, int rows) {
-        return forward(kernels, x, rows, new Workspace());
-    }
-
-    /** As above in the pass's workspace: the result is its MLP_OUT buffer (at least T × d long). */
+    /** x: normalised input [T × d]; returns [T × d], the pass's MLP_OUT buffer (at least that long). */
     float[] forward(Kernels kernels, float[] x, int rows, Workspace ws) {
         int width = rows * gate.out();
         float[] g = gate.forward(kernels, x, rows, ws.get(Workspace.Buffer.GATE, width)); // [T × ffn]

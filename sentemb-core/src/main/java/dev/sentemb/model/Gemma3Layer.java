@@ -8,15 +8,10 @@ import java.util.List;
  * One Gemma 3 block, normalised on both sides of each sub-block ("sandwich" norms):
  * x += postNorm(attn(preNorm(x))); x += postNorm(mlp(preNorm(x))).
  */
-public record Gemma3Layer(RmsNorm attentionNorm, QkNormAttention attention, RmsNorm postAttentionNorm,
+public record Gemma3Layer(RmsNorm attentionNorm, GroupedQueryAttention attention, RmsNorm postAttentionNorm,
                           RmsNorm mlpNorm, GatedMlp mlp, RmsNorm postMlpNorm) {
 
-    /** Updates the residual stream x [T × d] in place. */
-    public void forward(Kernels kernels, float[] x, PackedBatch batch) {
-        forward(kernels, x, batch, 0, null, new Workspace());
-    }
-
-    /** As above as layer {@code layer} of the model, in the pass's workspace; see {@link DecoderLayer}. */
+    /** Updates the residual stream x [T × d] in place as layer {@code layer}, in the pass's workspace; see {@link DecoderLayer}. */
     void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
         int rows = batch.tokenCount();
         float[] h = attentionNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length));

@@ -75,7 +75,7 @@ public final class Gemma3Model extends DecoderStack {
             String p = "blk." + i + ".";
             boolean sliding = isLocal.test(i);
             AttentionShape shape = sliding ? local : global;
-            QkNormAttention attention = new QkNormAttention(
+            GroupedQueryAttention attention = new GroupedQueryAttention(
                     w.linear(p + "attn_q", shape.qWidth(), d),
                     w.linear(p + "attn_k", shape.kvWidth(), d),
                     w.linear(p + "attn_v", shape.kvWidth(), d),

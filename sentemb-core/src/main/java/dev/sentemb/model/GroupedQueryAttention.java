@@ -8,21 +8,35 @@ import java.util.List;
 
 /**
  * Causal self-attention with grouped-query heads and rotary positions: project to q/k/v (optional
- * biases, as qwen2 has), rotate q and k by position, attend within each packed sequence (after the
- * batch's cached prefix, if any), project back.
+ * biases, as qwen2 has), RMS-normalise each query and key head if the model has q/k norms (Gemma 3),
+ * rotate q and k by position, attend within each packed sequence (after the batch's cached prefix, if
+ * any), project back. The shape carries the score scale and, for local layers, the sliding window; the
+ * rope carries the layer's base frequency.
+ *
+ * @param qNorm gain over one head (headDim wide) applied to every query head, or null (llama, qwen2)
+ * @param kNorm the same for key heads, or null
  */
-public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, AttentionShape shape, Rope rope) {
+public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, RmsNorm qNorm, RmsNorm kNorm,
+                                   AttentionShape shape, Rope rope) {
+    public GroupedQueryAttention {
+        if ((qNorm == null) != (kNorm == null)) {
+            throw new ModelFormatException("a q norm needs a k norm and the other way round");
+        }
+        if (qNorm != null && (qNorm.dim() != shape.headDim() || kNorm.dim() != shape.headDim())) {
+            throw new ModelFormatException("q/k norm widths " + qNorm.dim() + "/" + kNorm.dim() + " differ from head dim " + shape.headDim());
+        }
+    }
 
-    /** x: normalised input [T × d]; returns the attention block's output [T × d]. */
-    public float[] forward(Kernels kernels, float[] x, PackedBatch batch) {
-        return forward(kernels, x, batch, 0, null, new Workspace());
+    /** Without q/k norms (llama, qwen2). */
+    public GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, AttentionShape shape, Rope rope) {
+        this(wq, wk, wv, wo, null, null, shape, rope);
     }
 
     /**
-     * As above for layer {@code layer} of the model, in the pass's workspace (the result is its PROJECTED
-     * buffer): attends to the batch's cached prefix for that layer first, and when {@code keep} is not
-     * null appends this batch's rotated keys and values to it (how a prefix's cache is built; they then
-     * get arrays of their own).
+     * x: normalised input [T × d] of layer {@code layer} of the model; returns the block's output
+     * [T × d], the pass's PROJECTED buffer. Attends to the batch's cached prefix for that layer first,
+     * and when {@code keep} is not null appends this batch's rotated keys and values to it (how a
+     * prefix's cache is built; they then get arrays of their own).
      */
     float[] forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
         int rows = batch.tokenCount();
@@ -30,6 +44,10 @@ public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, 
         float[] q = wq.forward(kernels, x, rows, ws.get(Workspace.Buffer.Q, rows * shape.qWidth())); // [T × heads·headDim]
         float[] k = wk.forward(kernels, x, rows, keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.K, kvSize)); // [T × kvHeads·headDim]
         float[] v = wv.forward(kernels, x, rows, keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.V, kvSize)); // [T × kvHeads·headDim]
+        if (qNorm != null) { // each head is one row of headDim for the norm: [T·heads × headDim], in place
+            kernels.rmsNorm(q, rows * shape.heads(), qNorm.weight(), qNorm.eps(), q);
+            kernels.rmsNorm(k, rows * shape.kvHeads(), kNorm.weight(), kNorm.eps(), k);
+        }
         kernels.rope(q, rows, shape.heads(), shape.headDim(), batch.positions(), rope);
         kernels.rope(k, rows, shape.kvHeads(), shape.headDim(), batch.positions(), rope);
         if (keep != null) {

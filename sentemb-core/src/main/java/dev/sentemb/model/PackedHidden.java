@@ -35,10 +35,13 @@ public record PackedHidden(float[] hidden, int[] offsets, int dim) {
 
     /**
      * The mean over a cached prefix's tokens and then this sequence's: {@code prefixSum} is the prefix
-     * rows' {@link #sumOf} (null: no prefix). Summed in double, row after row, so it equals
-     * {@link #meanOf} of the whole prompt bit for bit.
+     * rows' {@link #sumOf} (null: no prefix, then prefixLength is 0). Summed in double, row after row, so
+     * it equals {@link #meanOf} of the whole prompt bit for bit.
      */
     public float[] meanOf(int sequence, double[] prefixSum, int prefixLength) {
+        if ((prefixSum == null) != (prefixLength == 0)) {
+            throw new IllegalArgumentException("a prefix of " + prefixLength + " rows needs its sum, and only then");
+        }
         double[] sum = sumOf(sequence, prefixSum);
         float[] mean = new float[dim];
         int n = prefixLength + length(sequence);

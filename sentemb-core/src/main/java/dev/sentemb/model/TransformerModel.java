@@ -24,12 +24,13 @@ public interface TransformerModel extends AutoCloseable {
     PackedHidden forward(List<int[]> sequences);
 
     /**
-     * Runs a shared prompt prefix once and keeps what later batches need to continue it. This default
-     * keeps only the ids, and {@link #forward(List, CachedPrefix)} then recomputes the prefix: correct,
-     * not faster. Models that cache keys and values override both.
+     * Runs a shared prompt prefix once and keeps what later batches need to continue it: its keys and
+     * values per layer, and the sum of its hidden states (mean pooling). This default keeps only the ids
+     * and the sum, and {@link #forward(List, CachedPrefix)} then recomputes the prefix: correct, not
+     * faster. Models that cache keys and values override both.
      */
     default CachedPrefix prefill(int[] tokens) {
-        return new CachedPrefix(tokens, List.of());
+        return new CachedPrefix(tokens, List.of(), forward(List.of(tokens)).sumOf(0, null));
     }
 
     /**

@@ -36,6 +36,27 @@ class HfDirectoryTest {
         }
     }
 
+    /**
+     * OPT keeps no keys/values for a prefix (the model's default prefill recomputes it) but still gives
+     * mean pooling the prefix's hidden-state sum: cached and uncached encoders agree bit for bit.
+     */
+    @Test
+    void meanPoolingOnAModelThatRecomputesItsPrefix() {
+        HfFixture f = HfFixture.load("opt");
+        List<String> texts = f.texts();
+        try (Encoder cached = Encoder.builder(f.dir().toString()).template("icl:smoking").pooling(Pooling.MEAN).threads(2).build();
+                Encoder whole = Encoder.builder(f.dir().toString()).template("icl:smoking").pooling(Pooling.MEAN).prefixCache(false)
+                        .threads(2).build()) {
+            float[][] a = cached.embed(texts);
+            float[][] b = whole.embed(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(b[i], a[i], "sentence " + i);
+            }
+            // the prompts did go through the prefix path (counted as if the prefix were cached)
+            assertTrue(cached.stats().tokensComputed() < whole.stats().tokensComputed(), cached.stats() + " vs " + whole.stats());
+        }
+    }
+
     @Test
     void adapterThroughTheBuilder() {
         HfFixture f = HfFixture.load("llama-lora");

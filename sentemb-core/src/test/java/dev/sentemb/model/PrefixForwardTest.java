@@ -50,7 +50,7 @@ class PrefixForwardTest {
             PackedHidden cached = model.forward(suffixes, prefix);
             PackedHidden whole = model.forward(prompts);
             // the interface's recomputing default is the specification the cache must meet
-            PackedHidden recomputed = model.forward(suffixes, new CachedPrefix(prefixIds, List.of()));
+            PackedHidden recomputed = model.forward(suffixes, new CachedPrefix(prefixIds, List.of(), prefix.hiddenSum()));
             for (int s = 0; s < prompts.size(); s++) {
                 assertEquals(suffixes.get(s).length, cached.length(s));
                 for (int t = 0; t < suffixes.get(s).length; t++) {
