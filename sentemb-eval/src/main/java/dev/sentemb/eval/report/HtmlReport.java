@@ -10,11 +10,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A self-contained HTML report: the Markdown tables as HTML, per-task bars, the STS-B cosine-vs-gold
- * scatter, and with several results files a scaling chart (STS average against model file size, plain
- * and with a demonstration). Charts are drawn by Chart.js, inlined from its webjar so the file needs
+ * scatter (one colour per results file), and with results from two or more model sizes a scaling chart
+ * (STS average against model file size, plain and with a demonstration). Charts are drawn by Chart.js, inlined from its webjar so the file needs
  * no network; animation is off so a headless screenshot shows the final charts.
  */
 public final class HtmlReport {
@@ -31,12 +32,15 @@ public final class HtmlReport {
         if (reports.stream().anyMatch(r -> r.transfer() != null && !r.transfer().isEmpty())) {
             charts.put("transfer", bars(reports, TransferData.TASKS, false));
         }
-        EvalReport withScatter = reports.stream().filter(r -> r.stsbScatter() != null && !r.stsbScatter().isEmpty()).findFirst().orElse(null);
-        if (withScatter != null) {
-            charts.put("scatter", Map.of("label", withScatter.model() + " " + Markdown.label(withScatter),
-                    "points", withScatter.stsbScatter().stream().map(p -> Map.of("x", p.gold(), "y", p.cosine())).toList()));
+        List<Map<String, Object>> scatter = reports.stream().filter(r -> r.stsbScatter() != null && !r.stsbScatter().isEmpty())
+                .map(r -> Map.<String, Object>of("label", r.model() + " " + Markdown.label(r),
+                        "points", r.stsbScatter().stream().map(p -> Map.of("x", p.gold(), "y", p.cosine())).toList()))
+                .toList();
+        if (!scatter.isEmpty()) {
+            charts.put("scatter", scatter);
         }
-        if (reports.size() > 1) {
+        // A scaling chart needs at least two model sizes to say anything.
+        if (reports.stream().map(EvalReport::modelBytes).filter(Objects::nonNull).distinct().count() > 1) {
             charts.put("scaling", scaling(reports));
         }
         String data;
@@ -48,7 +52,7 @@ public final class HtmlReport {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:24px;max-width:1100px}table{border-collapse:collapse;margin:12px 0}")
-                .append("td,th{border:1px solid #bbb;padding:3px 7px;text-align:right}td:first-child,td:nth-child(2),th{text-align:left}")
+                .append("td,th{border:1px solid #bbb;padding:3px 7px;text-align:right}td:first-child,td:nth-child(2),th{text-align:left}td:nth-child(2){max-width:360px}")
                 .append(".chart{width:1000px;height:380px;margin:18px 0}</style>\n<script>")
                 .append(chartJs().replace("</script", "<\\/script")).append("</script></head><body>\n<h1>").append(esc(title)).append("</h1>\n");
         h.append(tablesHtml(reports));
@@ -69,7 +73,7 @@ public final class HtmlReport {
               options:{maintainAspectRatio:false,plugins:{title:{display:true,text:title}},scales:{y:{beginAtZero:true}}}});}
             if(D.sts)bars('sts','STS: Spearman ×100 per task',D.sts);
             if(D.transfer)bars('transfer','Transfer: accuracy per task',D.transfer);
-            if(D.scatter)new Chart(document.getElementById('scatter'),{type:'scatter',data:{datasets:[{label:D.scatter.label,data:D.scatter.points,pointRadius:2,backgroundColor:'rgba(78,121,167,0.5)'}]},
+            if(D.scatter)new Chart(document.getElementById('scatter'),{type:'scatter',data:{datasets:D.scatter.map((s,i)=>({label:s.label,data:s.points,pointRadius:2,backgroundColor:colors[i%8]+'80'}))},
               options:{maintainAspectRatio:false,plugins:{title:{display:true,text:'STS-B test: cosine against gold score'}},scales:{x:{title:{display:true,text:'gold score'}},y:{title:{display:true,text:'cosine'}}}}});
             if(D.scaling)new Chart(document.getElementById('scaling'),{type:'line',data:{datasets:D.scaling.map((s,i)=>({label:s.label,data:s.points,borderColor:colors[i%8],backgroundColor:colors[i%8]}))},
               options:{maintainAspectRatio:false,parsing:true,plugins:{title:{display:true,text:'Scaling: STS average against model size'},tooltip:{callbacks:{label:c=>c.raw.name+': '+c.raw.y.toFixed(2)}}},

@@ -1,11 +1,14 @@
 package dev.sentemb.eval.report;
 
 import dev.sentemb.eval.sts.StsData;
+import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.eval.sts.StsResult;
 import dev.sentemb.eval.transfer.TransferData;
 import dev.sentemb.eval.transfer.TransferResult;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The paper's tables in Markdown: STS Spearman ×100 and transfer accuracy, one row per results file. */
 public final class Markdown {
@@ -46,9 +49,30 @@ public final class Markdown {
         return sb.toString();
     }
 
+    private static final Pattern DEMONSTRATION =
+            Pattern.compile("This_sentence_:_\"(.*)\"_means_in_one_word:\"(.*)\"\\.This_sentence_:_\"\\*sent_0\\*\"_means_in_one_word:\"");
+
+    /**
+     * A short readable name for the template: {@code PromptEOL} for the paper's plain template,
+     * {@code demo "…" → Word} for a one-shot demonstration in front of it, else the template with its
+     * underscores read as spaces; long text is cut with an ellipsis so tables stay narrow.
+     */
     static String label(EvalReport r) {
         String t = r.template() == null ? "" : r.template();
-        return (t.length() > 60 ? t.substring(0, 57) + "…" : t).replace("|", "\\|") + (r.pooling() == null || r.pooling().equals("last") ? "" : " (" + r.pooling() + ")");
+        String name;
+        Matcher m = DEMONSTRATION.matcher(t);
+        if (t.equals("eol") || t.equals(PromptTemplate.EOL)) {
+            name = "PromptEOL";
+        } else if (m.matches()) {
+            name = "demo \"" + cut(m.group(1).replace('_', ' '), 32) + "\" → " + cut(m.group(2), 16);
+        } else {
+            name = cut(t.replace('_', ' '), 60);
+        }
+        return name.replace("|", "\\|") + (r.pooling() == null || r.pooling().equals("last") ? "" : " (" + r.pooling() + ")");
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() > max ? s.substring(0, max - 1) + "…" : s;
     }
 
     static Double stsScore(EvalReport r, String task) {

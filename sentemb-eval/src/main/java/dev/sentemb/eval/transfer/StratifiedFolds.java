@@ -1,59 +1,39 @@
 package dev.sentemb.eval.transfer;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
+import org.hipparchus.random.MersenneTwister;
 
 /**
- * Stratified k-fold splits with a fixed seed, as scikit-learn's {@code StratifiedKFold(shuffle=True)}
- * builds them in SentEval: every class is spread over the k test folds as evenly as it can be, and the
- * folds differ in size by at most one. The shuffle is Java's, so the exact partition differs from
- * scikit-learn's (its generator is NumPy's); the protocol does not.
+ * Stratified k-fold splits exactly as SentEval draws them: scikit-learn's
+ * {@code StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)}, a fresh NumPy
+ * {@code RandomState(seed)} per split. Classes are numbered in order of first appearance; fold i gets
+ * as many samples of each class as the i-th stride of the label-sorted list holds; each class's list
+ * of fold numbers is shuffled (NumPy's legacy Fisher-Yates over MT19937, the same generator and
+ * seeding as Hipparchus's {@link MersenneTwister}) and dealt to that class's samples in index order.
+ * Checked sample for sample against scikit-learn (tools/oracle/fold_fixtures.py).
  */
 public final class StratifiedFolds {
     private StratifiedFolds() {}
 
-    /** One split: indices into the data that was split. */
+    /** One split: indices into the data that was split, each in increasing order. */
     public record Split(int[] train, int[] test) {}
 
     public static List<Split> split(int[] labels, int k, long seed) {
-        int n = labels.length;
-        if (k < 2 || k > n) {
-            throw new IllegalArgumentException("cannot make " + k + " folds of " + n + " samples");
-        }
-        List<Integer> order = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, new Random(seed));
-        // Deal the shuffled samples of each class in turn round-robin over the folds; the counter runs
-        // on across classes so the folds stay balanced in size as well as in classes.
-        int[] fold = new int[n];
-        int dealt = 0;
-        int maxLabel = 0;
-        for (int y : labels) {
-            maxLabel = Math.max(maxLabel, y);
-        }
-        for (int c = 0; c <= maxLabel; c++) {
-            for (int i : order) {
-                if (labels[i] == c) {
-                    fold[i] = dealt++ % k;
-                }
-            }
-        }
+        int[] fold = testFolds(labels, k, seed);
         List<Split> out = new ArrayList<>(k);
         for (int f = 0; f < k; f++) {
             int size = 0;
-            for (int i = 0; i < n; i++) {
-                if (fold[i] == f) {
+            for (int v : fold) {
+                if (v == f) {
                     size++;
                 }
             }
             int[] test = new int[size];
-            int[] train = new int[n - size];
+            int[] train = new int[labels.length - size];
             int a = 0, b = 0;
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < labels.length; i++) {
                 if (fold[i] == f) {
                     test[a++] = i;
                 } else {
@@ -63,5 +43,85 @@ public final class StratifiedFolds {
             out.add(new Split(train, test));
         }
         return out;
+    }
+
+    /** The test fold of every sample (scikit-learn's {@code _make_test_folds}). */
+    static int[] testFolds(int[] labels, int k, long seed) {
+        int n = labels.length;
+        if (k < 2 || k > n) {
+            throw new IllegalArgumentException("cannot make " + k + " folds of " + n + " samples");
+        }
+        // Classes by order of first appearance.
+        List<Integer> seen = new ArrayList<>();
+        int[] enc = new int[n];
+        for (int i = 0; i < n; i++) {
+            int c = seen.indexOf(labels[i]);
+            if (c < 0) {
+                c = seen.size();
+                seen.add(labels[i]);
+            }
+            enc[i] = c;
+        }
+        int classes = seen.size();
+        int[] count = new int[classes];
+        for (int c : enc) {
+            count[c]++;
+        }
+        // As scikit-learn: an error only when every class is smaller than k (a small class leaves some folds without it).
+        if (Arrays.stream(count).allMatch(c -> c < k)) {
+            throw new IllegalArgumentException("cannot make " + k + " stratified folds: every class has fewer than " + k + " samples");
+        }
+        // allocation[f][c]: class-c samples among positions f, f+k, f+2k, … of the class-sorted list.
+        int[][] allocation = new int[k][classes];
+        int pos = 0;
+        for (int c = 0; c < classes; c++) {
+            for (int j = 0; j < count[c]; j++, pos++) {
+                allocation[pos % k][c]++;
+            }
+        }
+        MersenneTwister rng = new MersenneTwister((int) seed);
+        int[] fold = new int[n];
+        for (int c = 0; c < classes; c++) {
+            int[] folds = new int[count[c]];
+            int at = 0;
+            for (int f = 0; f < k; f++) {
+                for (int j = 0; j < allocation[f][c]; j++) {
+                    folds[at++] = f;
+                }
+            }
+            shuffle(folds, rng);
+            at = 0;
+            for (int i = 0; i < n; i++) {
+                if (enc[i] == c) {
+                    fold[i] = folds[at++];
+                }
+            }
+        }
+        return fold;
+    }
+
+    /** NumPy's legacy {@code RandomState.shuffle}: Fisher-Yates from the end, j drawn by masked rejection. */
+    private static void shuffle(int[] a, MersenneTwister rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = (int) interval(rng, i);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** NumPy's {@code random_interval}: a uniform value in [0, max], 32-bit draws masked to max's bit width. */
+    private static long interval(MersenneTwister rng, long max) {
+        long mask = max;
+        mask |= mask >>> 1;
+        mask |= mask >>> 2;
+        mask |= mask >>> 4;
+        mask |= mask >>> 8;
+        mask |= mask >>> 16;
+        long v;
+        do {
+            v = (rng.nextInt() & 0xffffffffL) & mask;
+        } while (v > max);
+        return v;
     }
 }

@@ -24,15 +24,26 @@ public final class TransferEvaluator {
         this.kfold = kfold;
     }
 
+    /** Scores a task; training samples are first put in SentEval's order, over which its folds are drawn. */
     public TransferResult evaluate(TransferTask task, Map<String, float[]> vectors) {
         return switch (task) {
-            case TransferTask.CrossValidated t -> innerKFold(t.name(), matrix(t.all().x(), vectors), t.all().y());
-            case TransferTask.TrainTest t -> kFold(t.name(), matrix(t.train().x(), vectors), t.train().y(),
-                    matrix(t.test().x(), vectors), t.test().y(), false);
-            case TransferTask.PairTrainTest t -> kFold(t.name(), pairFeatures(t.train(), vectors), t.train().y(),
-                    pairFeatures(t.test(), vectors), t.test().y(), true);
-            case TransferTask.TrainDevTest t -> split(t.name(), matrix(t.train().x(), vectors), t.train().y(),
-                    matrix(t.dev().x(), vectors), t.dev().y(), matrix(t.test().x(), vectors), t.test().y());
+            case TransferTask.CrossValidated t -> {
+                TransferTask.Labeled all = t.all().sortedAsSentEval();
+                yield innerKFold(t.name(), matrix(all.x(), vectors), all.y());
+            }
+            case TransferTask.TrainTest t -> {
+                TransferTask.Labeled train = t.train().sortedAsSentEval();
+                yield kFold(t.name(), matrix(train.x(), vectors), train.y(), matrix(t.test().x(), vectors), t.test().y(), false);
+            }
+            case TransferTask.PairTrainTest t -> {
+                TransferTask.Pairs train = t.train().sortedAsSentEval();
+                yield kFold(t.name(), pairFeatures(train, vectors), train.y(), pairFeatures(t.test(), vectors), t.test().y(), true);
+            }
+            case TransferTask.TrainDevTest t -> {
+                TransferTask.Labeled train = t.train().sortedAsSentEval();
+                yield split(t.name(), matrix(train.x(), vectors), train.y(), matrix(t.dev().x(), vectors), t.dev().y(),
+                        matrix(t.test().x(), vectors), t.test().y());
+            }
         };
     }
 

@@ -1,6 +1,9 @@
 package dev.sentemb.eval.transfer;
 
+import dev.sentemb.eval.SentEvalText;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -19,6 +22,22 @@ public sealed interface TransferTask {
         public int size() {
             return y.length;
         }
+
+        /**
+         * The order SentEval embeds and then splits the samples in: by word count, then label, ties kept in
+         * reading order (Python's stable {@code sorted(key=lambda z: (len(z[0]), z[1]))}). Its stratified
+         * folds are drawn over this order, so ours must be too.
+         */
+        public Labeled sortedAsSentEval() {
+            Integer[] order = order(y.length, Comparator.comparingInt((Integer i) -> words(x.get(i))).thenComparingInt(i -> y[i]));
+            List<String> sx = new ArrayList<>(y.length);
+            int[] sy = new int[y.length];
+            for (int i = 0; i < order.length; i++) {
+                sx.add(x.get(order[i]));
+                sy[i] = y[order[i]];
+            }
+            return new Labeled(sx, sy);
+        }
     }
 
     /** Sentence pairs with integer labels (MRPC). */
@@ -26,6 +45,36 @@ public sealed interface TransferTask {
         public int size() {
             return y.length;
         }
+
+        /** SentEval's MRPC order: by the first sentence's word count, then the second's, then label; stable. */
+        public Pairs sortedAsSentEval() {
+            Integer[] order = order(y.length, Comparator.comparingInt((Integer i) -> words(a.get(i))).thenComparingInt(i -> words(b.get(i)))
+                    .thenComparingInt(i -> y[i]));
+            List<String> sa = new ArrayList<>(y.length);
+            List<String> sb = new ArrayList<>(y.length);
+            int[] sy = new int[y.length];
+            for (int i = 0; i < order.length; i++) {
+                sa.add(a.get(order[i]));
+                sb.add(b.get(order[i]));
+                sy[i] = y[order[i]];
+            }
+            return new Pairs(sa, sb, sy);
+        }
+    }
+
+    /** Indices 0…n−1 stably sorted by {@code by}. */
+    private static Integer[] order(int n, Comparator<Integer> by) {
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, by); // object sort: stable
+        return idx;
+    }
+
+    /** Words of a sentence already in SentEval's joined form (single spaces). */
+    private static int words(String joined) {
+        return SentEvalText.split(joined).size();
     }
 
     /** MR, CR, SUBJ, MPQA: 10-fold cross-validation with an inner k-fold search of the L2 strength. */

@@ -40,12 +40,20 @@ class HtmlReportTest {
         assertEquals(r.sts(), back.sts());
         assertEquals(r.stsbScatter(), back.stsbScatter());
         String md = Markdown.tables(List.of(back));
-        assertTrue(md.contains("| smollm2-135m | eol | 50.00 | 51.00 |"), md);
+        assertTrue(md.contains("| smollm2-135m | PromptEOL | 50.00 | 51.00 |"), md);
         assertTrue(md.contains("| Transfer (accuracy) |"), md);
         assertTrue(md.contains(" 71.50 | – |"), md);
         assertFalse(r.withDemonstration());
-        assertTrue(report("x", 1, "This_sentence_:_\"A_man_is_smoking.\"_means_in_one_word:\"Smoking\".This_sentence_:_\"*sent_0*\"_means_in_one_word:\"", 1)
-                .withDemonstration());
+        EvalReport demo = report("x", 1, "This_sentence_:_\"A_man_is_smoking.\"_means_in_one_word:\"Smoking\".This_sentence_:_\"*sent_0*\"_means_in_one_word:\"", 1);
+        assertTrue(demo.withDemonstration());
+        assertEquals("demo \"A man is smoking.\" → Smoking", Markdown.label(demo));
+        EvalReport longDemo = report("x", 1, "This_sentence_:_\"the_air_passage_from_the_throat_to_the_lungs;_the_trachea.\"_means_in_one_word:\"Windpipe\"."
+                + "This_sentence_:_\"*sent_0*\"_means_in_one_word:\"", 1);
+        assertEquals("demo \"the air passage from the throat…\" → Windpipe", Markdown.label(longDemo));
+        assertEquals("PromptEOL", Markdown.label(report("x", 1, "This_sentence_:_\"*sent_0*\"_means_in_one_word:\"", 1)));
+        assertEquals("A sentence: *sent 0* | means (mean)",
+                Markdown.label(new EvalReport("x", null, null, null, "A_sentence:_*sent_0*_|_means", "mean", null, null, null, 0, 0, null, null, null, null, null))
+                        .replace("\\|", "|"));
     }
 
     /** Renders the report in headless Chromium and checks the charts were drawn (coloured pixels in each chart). */

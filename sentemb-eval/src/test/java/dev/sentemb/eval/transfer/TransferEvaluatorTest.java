@@ -83,25 +83,16 @@ class TransferEvaluatorTest {
     }
 
     @Test
-    void foldsAreStratifiedAndPartitionTheData() {
-        int[] y = new int[103];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = i < 30 ? 1 : 0;
-        }
-        var folds = StratifiedFolds.split(y, 10, 1111);
-        boolean[] seen = new boolean[y.length];
-        for (var f : folds) {
-            assertTrue(f.test().length == 10 || f.test().length == 11);
-            int pos = 0;
-            for (int i : f.test()) {
-                assertTrue(!seen[i]);
-                seen[i] = true;
-                pos += y[i];
-            }
-            assertEquals(3, pos);
-            assertEquals(y.length, f.test().length + f.train().length);
-        }
-        assertEquals(StratifiedFolds.split(y, 10, 1111).get(3).test()[0], folds.get(3).test()[0], "fixed seed");
+    void samplesAreOrderedAsSentEvalOrdersThem() {
+        var l = new TransferTask.Labeled(List.of("a b c", "x", "d e", "y", "f g"), new int[] {0, 1, 1, 0, 0});
+        var s = l.sortedAsSentEval();
+        assertEquals(List.of("y", "x", "f g", "d e", "a b c"), s.x(), "by words, then label, then reading order");
+        assertEquals(List.of(0, 1, 0, 1, 0), java.util.Arrays.stream(s.y()).boxed().toList());
+        var p = new TransferTask.Pairs(List.of("a b", "c", "d e", "f"), List.of("x", "y z", "w", "v u"), new int[] {1, 0, 0, 1});
+        var ps = p.sortedAsSentEval();
+        assertEquals(List.of("c", "f", "d e", "a b"), ps.a(), "by first words, second words, then label");
+        assertEquals(List.of("y z", "v u", "w", "x"), ps.b());
+        assertEquals(List.of(0, 1, 0, 1), java.util.Arrays.stream(ps.y()).boxed().toList());
     }
 
     @Test
