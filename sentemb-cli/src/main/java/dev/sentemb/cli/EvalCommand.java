@@ -80,7 +80,7 @@ final class EvalCommand implements Callable<Integer> {
         Long bytes = null;
         if (embeddings != null) {
             Map<String, float[]> table = EmbeddingFile.read(embeddings);
-            out = run.run((task, sentences) -> lookup(table, sentences), kfold);
+            out = run.run((task, sentences) -> lookup(table, sentences), kfold, Progress.forScoring());
             modelName = embeddings.getFileName().toString();
             modelFile = embeddings.toString();
             template = "(precomputed)";
@@ -98,7 +98,7 @@ final class EvalCommand implements Callable<Integer> {
                 if (!done.isEmpty()) {
                     System.err.printf("sentemb: resuming with %d cached embeddings from %s%n", done.size(), cache.file());
                 }
-                out = run.run((task, sentences) -> embedTask(enc, cache, done, task, sentences), kfold);
+                out = run.run((task, sentences) -> embedTask(enc, cache, done, task, sentences), kfold, Progress.forScoring());
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;

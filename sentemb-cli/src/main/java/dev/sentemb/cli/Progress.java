@@ -1,5 +1,8 @@
 package dev.sentemb.cli;
 
+import dev.sentemb.eval.run.EvalRun;
+import dev.sentemb.eval.transfer.TransferResult;
+import java.util.Locale;
 import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -23,6 +26,33 @@ final class Progress {
         return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(" " + unit, 1)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
                 .showSpeed().setUpdateIntervalMillis(250).build();
+    }
+
+    /** A bar of logistic-regression fits per transfer task, and a line with its accuracy and time when it is done. */
+    static EvalRun.ScoringProgress forScoring() {
+        return new EvalRun.ScoringProgress() {
+            private ProgressBar bar;
+
+            @Override
+            public Runnable begin(String task, int fits) {
+                bar = bar("fit " + task, fits, "fits");
+                if (bar == null) {
+                    System.err.printf("sentemb: %s: %d logistic-regression fits%n", task, fits);
+                    return () -> {};
+                }
+                ProgressBar b = bar;
+                return b::step;
+            }
+
+            @Override
+            public void end(String task, TransferResult r, double seconds) {
+                if (bar != null) {
+                    bar.close();
+                    bar = null;
+                }
+                System.err.printf(Locale.ROOT, "sentemb: %s: accuracy %.2f (dev %.2f), fitted in %.0f s%n", task, r.acc(), r.devacc(), seconds);
+            }
+        };
     }
 
     /** Reports bytes while a model is fetched; a message on stderr when not on a terminal. */

@@ -28,6 +28,22 @@ public final class EvalRun {
         Map<String, float[]> embed(String task, List<String> sentences);
     }
 
+    /** Told how the classifier work of each transfer task advances (the fits can take minutes). */
+    public interface ScoringProgress {
+        ScoringProgress NONE = new ScoringProgress() {
+            public Runnable begin(String task, int fits) {
+                return () -> {};
+            }
+
+            public void end(String task, TransferResult result, double seconds) {}
+        };
+
+        /** Before a task's fits; returns what to call (from any thread) after each of them. */
+        Runnable begin(String task, int fits);
+
+        void end(String task, TransferResult result, double seconds);
+    }
+
     /** Cosine and gold of one STS-B test pair, for the report's scatter plot. */
     public record Point(double cosine, double gold) {}
 
@@ -75,6 +91,10 @@ public final class EvalRun {
     }
 
     public Outcome run(Embedder embedder, int kfold) {
+        return run(embedder, kfold, ScoringProgress.NONE);
+    }
+
+    public Outcome run(Embedder embedder, int kfold, ScoringProgress progress) {
         Map<String, float[]> vectors = new HashMap<>();
         int total = 0;
         for (Map.Entry<String, List<String>> e : sentencesByTask().entrySet()) {
@@ -91,10 +111,13 @@ public final class EvalRun {
                 }
             }
         }
-        TransferEvaluator te = new TransferEvaluator(kfold);
         List<TransferResult> trOut = new ArrayList<>();
         for (TransferTask t : transfer) {
-            trOut.add(te.evaluate(t, vectors));
+            long t0 = System.nanoTime();
+            Runnable tick = progress.begin(t.name(), new TransferEvaluator(kfold).plannedFits(t));
+            TransferResult r = new TransferEvaluator(kfold, tick).evaluate(t, vectors);
+            progress.end(t.name(), r, (System.nanoTime() - t0) / 1e9);
+            trOut.add(r);
         }
         return new Outcome(stsOut, trOut, scatter, total);
     }

@@ -18,10 +18,34 @@ public final class TransferEvaluator {
     public static final long SEED = 1111;
 
     private final int kfold;
+    private final Runnable fitDone;
 
     /** @param kfold folds of the outer and inner searches (the reference's test mode uses 10) */
     public TransferEvaluator(int kfold) {
+        this(kfold, () -> {});
+    }
+
+    /** @param fitDone called (from any thread) after each logistic-regression fit, for progress */
+    public TransferEvaluator(int kfold, Runnable fitDone) {
         this.kfold = kfold;
+        this.fitDone = fitDone;
+    }
+
+    /** The logistic-regression fits {@link #evaluate} makes for a task (a one-vs-rest fit counts once). */
+    public int plannedFits(TransferTask task) {
+        int grid = L2_GRID.length;
+        return switch (task) {
+            case TransferTask.CrossValidated t -> kfold * (grid * kfold + 1);
+            case TransferTask.TrainTest t -> grid * kfold + 1;
+            case TransferTask.PairTrainTest t -> grid * kfold + 1;
+            case TransferTask.TrainDevTest t -> grid;
+        };
+    }
+
+    private LogisticRegression fit(Feature[][] rows, int[] labels, int[] idx, double l2) {
+        LogisticRegression m = LogisticRegression.fit(rows, labels, idx, l2);
+        fitDone.run();
+        return m;
     }
 
     /** Scores a task; training samples are first put in SentEval's order, over which its folds are drawn. */
@@ -63,14 +87,14 @@ public final class TransferEvaluator {
                     StratifiedFolds.Split s = inner.get(f);
                     int[] tr = pick(outer.train(), s.train());
                     int[] te = pick(outer.train(), s.test());
-                    return LogisticRegression.fit(rows, y, tr, l2).accuracy(rows, y, te);
+                    return fit(rows, y, tr, l2).accuracy(rows, y, te);
                 }).sum() / inner.size();
                 scores[r] = round2(100 * mean);
             }
             int best = argmax(scores);
             chosen.add(L2_GRID[best]);
             dev.add(scores[best]);
-            test.add(round2(100 * LogisticRegression.fit(rows, y, outer.train(), L2_GRID[best]).accuracy(rows, y, outer.test())));
+            test.add(round2(100 * fit(rows, y, outer.train(), L2_GRID[best]).accuracy(rows, y, outer.test())));
         }
         return new TransferResult(name, round2(mean(dev)), round2(mean(test)), x.length, x.length, null, chosen);
     }
@@ -84,11 +108,11 @@ public final class TransferEvaluator {
         for (int r = 0; r < L2_GRID.length; r++) {
             double l2 = L2_GRID[r];
             double mean = folds.parallelStream()
-                    .mapToDouble(s -> LogisticRegression.fit(rows, trainY, s.train(), l2).accuracy(rows, trainY, s.test())).sum() / folds.size();
+                    .mapToDouble(s -> fit(rows, trainY, s.train(), l2).accuracy(rows, trainY, s.test())).sum() / folds.size();
             scores[r] = round2(100 * mean);
         }
         int best = argmax(scores);
-        LogisticRegression clf = LogisticRegression.fit(rows, trainY, all(trainY.length), L2_GRID[best]);
+        LogisticRegression clf = fit(rows, trainY, all(trainY.length), L2_GRID[best]);
         int[] testIdx = all(testY.length);
         Double f = f1 ? round2(100 * f1(clf, testRows, testY)) : null;
         return new TransferResult(name, scores[best], round2(100 * clf.accuracy(testRows, testY, testIdx)), trainY.length, testY.length, f,
@@ -103,7 +127,7 @@ public final class TransferEvaluator {
         int[] trainIdx = all(trainY.length);
         LogisticRegression[] fits = new LogisticRegression[L2_GRID.length];
         double[] scores = new double[L2_GRID.length];
-        IntStream.range(0, L2_GRID.length).parallel().forEach(r -> fits[r] = LogisticRegression.fit(rows, trainY, trainIdx, L2_GRID[r]));
+        IntStream.range(0, L2_GRID.length).parallel().forEach(r -> fits[r] = fit(rows, trainY, trainIdx, L2_GRID[r]));
         for (int r = 0; r < L2_GRID.length; r++) {
             scores[r] = round2(100 * fits[r].accuracy(devRows, devY, all(devY.length)));
         }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class TransferEvaluatorTest {
@@ -80,6 +81,25 @@ class TransferEvaluatorTest {
         TransferResult mrpc = new TransferEvaluator(5).evaluate(new TransferTask.PairTrainTest("MRPC", pairs, pairs), pv);
         assertTrue(mrpc.acc() > 85, "acc " + mrpc.acc());
         assertTrue(mrpc.f1() != null && mrpc.f1() > 80);
+    }
+
+    @Test
+    void everyFitIsReportedAndPlanned() {
+        TransferTask.Labeled tr = labeled("a", 120, 11);
+        TransferTask.Labeled te = labeled("b", 40, 12);
+        Map<String, float[]> v = new HashMap<>(blobs(tr.x(), tr.y(), 1.0, 13));
+        v.putAll(blobs(te.x(), te.y(), 1.0, 14));
+        var pairs = new TransferTask.Pairs(tr.x(), tr.x(), tr.y());
+        List<TransferTask> tasks = List.of(new TransferTask.CrossValidated("MR", tr), new TransferTask.TrainTest("TREC", tr, te),
+                new TransferTask.TrainDevTest("SST2", tr, te, te), new TransferTask.PairTrainTest("MRPC", pairs, pairs));
+        int[] expected = {5 * (4 * 5 + 1), 4 * 5 + 1, 4, 4 * 5 + 1};
+        for (int i = 0; i < tasks.size(); i++) {
+            AtomicInteger fits = new AtomicInteger();
+            TransferEvaluator ev = new TransferEvaluator(5, fits::incrementAndGet);
+            ev.evaluate(tasks.get(i), v);
+            assertEquals(expected[i], ev.plannedFits(tasks.get(i)), tasks.get(i).name());
+            assertEquals(expected[i], fits.get(), tasks.get(i).name());
+        }
     }
 
     @Test
