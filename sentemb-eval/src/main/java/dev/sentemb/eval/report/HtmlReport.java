@@ -82,7 +82,7 @@ public final class HtmlReport {
 
     private static Map<String, Object> bars(List<EvalReport> reports, List<String> tasks, boolean sts) {
         List<Map<String, Object>> ds = new ArrayList<>();
-        for (EvalReport r : reports) {
+        for (EvalReport r : Markdown.scored(reports, tasks, sts)) {
             List<Double> v = new ArrayList<>();
             for (String t : tasks) {
                 v.add(sts ? Markdown.stsScore(r, t) : Markdown.transferScore(r, t));

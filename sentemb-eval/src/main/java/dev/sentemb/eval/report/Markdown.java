@@ -36,7 +36,7 @@ public final class Markdown {
             sep.append("---:|");
         }
         sb.append(" Avg. | wall s |\n").append(sep).append("---:|---:|\n");
-        for (EvalReport r : reports) {
+        for (EvalReport r : scored(reports, tasks, sts)) {
             sb.append("| ").append(r.model()).append(" | ").append(label(r)).append(" |");
             for (String t : tasks) {
                 Double v = sts ? stsScore(r, t) : transferScore(r, t);
@@ -73,6 +73,11 @@ public final class Markdown {
 
     private static String cut(String s, int max) {
         return s.length() > max ? s.substring(0, max - 1) + "…" : s;
+    }
+
+    /** The reports with at least one score among {@code tasks}: a results file without transfer tasks gets no transfer row. */
+    static List<EvalReport> scored(List<EvalReport> reports, List<String> tasks, boolean sts) {
+        return reports.stream().filter(r -> tasks.stream().anyMatch(t -> (sts ? stsScore(r, t) : transferScore(r, t)) != null)).toList();
     }
 
     static Double stsScore(EvalReport r, String task) {

@@ -44,6 +44,11 @@ class HtmlReportTest {
         assertTrue(md.contains("| Transfer (accuracy) |"), md);
         assertTrue(md.contains(" 71.50 | – |"), md);
         assertFalse(r.withDemonstration());
+        EvalReport stsOnly = new EvalReport("gemma3-270m", null, null, null, "eol", "last", null, null, null, 1, 1, r.sts(), 53.0, List.of(), null, null);
+        String both = Markdown.tables(List.of(r, stsOnly));
+        String transfer = both.substring(both.indexOf("| Transfer"));
+        assertTrue(both.contains("| gemma3-270m | PromptEOL | 50.00"), both);
+        assertFalse(transfer.contains("gemma3-270m"), "no transfer row for a results file without transfer tasks: " + both);
         EvalReport demo = report("x", 1, "This_sentence_:_\"A_man_is_smoking.\"_means_in_one_word:\"Smoking\".This_sentence_:_\"*sent_0*\"_means_in_one_word:\"", 1);
         assertTrue(demo.withDemonstration());
         assertEquals("demo \"A man is smoking.\" → Smoking", Markdown.label(demo));
