@@ -114,7 +114,7 @@ public final class EvalRun {
         List<TransferResult> trOut = new ArrayList<>();
         for (TransferTask t : transfer) {
             long t0 = System.nanoTime();
-            Runnable tick = progress.begin(t.name(), new TransferEvaluator(kfold).plannedFits(t));
+            Runnable tick = progress.begin(t.name(), TransferEvaluator.plannedFits(kfold, t));
             TransferResult r = new TransferEvaluator(kfold, tick).evaluate(t, vectors);
             progress.end(t.name(), r, (System.nanoTime() - t0) / 1e9);
             trOut.add(r);

@@ -17,7 +17,8 @@ import java.util.Random;
  * {@code mean(loss) + λ/2·‖w‖²} (bias included). LIBLINEAR minimises {@code ½‖w‖² + C·Σ loss}; dividing
  * by {@code C·n} shows the two agree when {@code C = 1/(λ·n)}, n the number of training samples. So λ
  * keeps SentEval's grid and meaning here; LIBLINEAR's trust-region Newton solves that problem to its
- * default tolerance (0.01, relative gradient norm), whose optimum SentEval's early-stopped Adam approaches. More than two classes (TREC) are one-vs-rest, as in scikit-learn's liblinear
+ * default tolerance (0.01, relative gradient norm), whose optimum SentEval's early-stopped Adam
+ * approaches. More than two classes (TREC) are one-vs-rest, as in scikit-learn's liblinear
  * solver that SentEval uses without PyTorch.
  */
 public final class LogisticRegression {

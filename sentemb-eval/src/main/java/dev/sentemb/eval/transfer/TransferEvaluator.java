@@ -32,7 +32,7 @@ public final class TransferEvaluator {
     }
 
     /** The logistic-regression fits {@link #evaluate} makes for a task (a one-vs-rest fit counts once). */
-    public int plannedFits(TransferTask task) {
+    public static int plannedFits(int kfold, TransferTask task) {
         int grid = L2_GRID.length;
         return switch (task) {
             case TransferTask.CrossValidated t -> kfold * (grid * kfold + 1);
