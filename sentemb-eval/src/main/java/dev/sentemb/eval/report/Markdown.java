@@ -1,7 +1,9 @@
 package dev.sentemb.eval.report;
 
 import dev.sentemb.eval.sts.StsData;
+import dev.sentemb.SentembException;
 import dev.sentemb.prompt.PromptTemplate;
+import dev.sentemb.prompt.Templates;
 import dev.sentemb.eval.sts.StsResult;
 import dev.sentemb.eval.transfer.TransferData;
 import dev.sentemb.eval.transfer.TransferResult;
@@ -59,6 +61,9 @@ public final class Markdown {
      */
     static String label(EvalReport r) {
         String t = r.template() == null ? "" : r.template();
+        if (t.startsWith("icl:")) {
+            t = namedTemplate(t);
+        }
         String name;
         Matcher m = DEMONSTRATION.matcher(t);
         if (t.equals("eol") || t.equals(PromptTemplate.EOL)) {
@@ -69,6 +74,15 @@ public final class Markdown {
             name = cut(t.replace('_', ' '), 60);
         }
         return name.replace("|", "\\|") + (r.pooling() == null || r.pooling().equals("last") ? "" : " (" + r.pooling() + ")");
+    }
+
+    /** A named demonstration ({@code icl:smoking}) as its underscore form; a name this version does not know stays as it is. */
+    private static String namedTemplate(String name) {
+        try {
+            return Templates.resolve(name).source();
+        } catch (SentembException unknown) {
+            return name;
+        }
     }
 
     private static String cut(String s, int max) {

@@ -52,6 +52,8 @@ class HtmlReportTest {
         EvalReport demo = report("x", 1, "This_sentence_:_\"A_man_is_smoking.\"_means_in_one_word:\"Smoking\".This_sentence_:_\"*sent_0*\"_means_in_one_word:\"", 1);
         assertTrue(demo.withDemonstration());
         assertEquals("demo \"A man is smoking.\" → Smoking", Markdown.label(demo));
+        assertEquals(Markdown.label(demo), Markdown.label(report("x", 1, "icl:smoking", 1)), "a named demonstration reads as its text");
+        assertEquals("icl:from-a-later-version", Markdown.label(report("x", 1, "icl:from-a-later-version", 1)));
         EvalReport longDemo = report("x", 1, "This_sentence_:_\"the_air_passage_from_the_throat_to_the_lungs;_the_trachea.\"_means_in_one_word:\"Windpipe\"."
                 + "This_sentence_:_\"*sent_0*\"_means_in_one_word:\"", 1);
         assertEquals("demo \"the air passage from the throat…\" → Windpipe", Markdown.label(longDemo));
