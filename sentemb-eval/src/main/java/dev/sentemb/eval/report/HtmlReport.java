@@ -16,7 +16,8 @@ import java.util.Objects;
  * A self-contained HTML report: the Markdown tables as HTML, per-task bars, the STS-B cosine-vs-gold
  * scatter (one colour per results file), and with results from two or more model sizes a scaling chart
  * (STS average against model file size, plain and with a demonstration). Charts are drawn by
- * Chart.js, inlined from its webjar so the file needs no network; animation is off so a headless screenshot shows the final charts.
+ * Chart.js, inlined from its webjar so the file needs no network; animation is off so a headless
+ * screenshot shows the final charts.
  */
 public final class HtmlReport {
     private static final String CHART_JS = "/META-INF/resources/webjars/chart.js/4.4.7/dist/chart.umd.js";

@@ -1,12 +1,12 @@
 package dev.sentemb.eval.report;
 
-import dev.sentemb.eval.sts.StsData;
 import dev.sentemb.SentembException;
-import dev.sentemb.prompt.PromptTemplate;
-import dev.sentemb.prompt.Templates;
+import dev.sentemb.eval.sts.StsData;
 import dev.sentemb.eval.sts.StsResult;
 import dev.sentemb.eval.transfer.TransferData;
 import dev.sentemb.eval.transfer.TransferResult;
+import dev.sentemb.prompt.PromptTemplate;
+import dev.sentemb.prompt.Templates;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
