@@ -14,6 +14,7 @@ import dev.sentemb.eval.report.Markdown;
 import dev.sentemb.eval.run.EmbeddingCache;
 import dev.sentemb.eval.run.EmbeddingFile;
 import dev.sentemb.eval.run.EvalRun;
+import dev.sentemb.eval.run.ResumedWork;
 import dev.sentemb.eval.sts.StsTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -69,6 +71,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Neither read nor write the resume cache of finished embeddings.")
     boolean noCache;
 
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Where the resume caches live. Default: $SENTEMB_HOME/eval-cache.")
+    Path cacheDir;
+
     @Override
     public Integer call() throws Exception {
         List<String> names = TaskNames.expand(tasks);
@@ -78,6 +83,7 @@ final class EvalCommand implements Callable<Integer> {
         EvalRun.Outcome out;
         String modelName, modelFile, sha = null, template, pool;
         Long bytes = null;
+        ResumedWork resumed = null;
         if (embeddings != null) {
             Map<String, float[]> table = EmbeddingFile.read(embeddings);
             out = run.run((task, sentences) -> lookup(table, sentences), kfold, Progress.forScoring());
@@ -93,12 +99,13 @@ final class EvalCommand implements Callable<Integer> {
                 sha = ModelRegistry.find(model.model).map(KnownModel::sha256).orElse(null);
                 template = model.templateSpec();
                 pool = pooling;
-                EmbeddingCache cache = noCache ? null : new EmbeddingCache(cacheFile(modelFile, enc.prompt("*sent_0*"), pooling));
-                Map<String, float[]> done = cache == null ? new HashMap<>() : cache.load();
-                if (!done.isEmpty()) {
+                EmbeddingCache cache = noCache ? null : new EmbeddingCache(cacheFile(cacheDir, modelFile, enc.prompt("*sent_0*"), pooling));
+                EmbeddingCache.Contents done = cache == null ? EmbeddingCache.Contents.none() : cache.load();
+                if (done.size() > 0) {
                     System.err.printf("sentemb: resuming with %d cached embeddings from %s%n", done.size(), cache.file());
                 }
                 out = run.run((task, sentences) -> embedTask(enc, cache, done, task, sentences), kfold, Progress.forScoring());
+                resumed = done.resumed();
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -107,11 +114,16 @@ final class EvalCommand implements Callable<Integer> {
         versions.put("java", System.getProperty("java.version"));
         versions.put("senteval_protocol", "kongds/scaling_sentemb SentEval, test mode (kfold 10)");
         EvalReport rep = new EvalReport(modelName, modelFile, sha, bytes, template, pool, versions, Instant.now().toString(), dir.toString(), wall,
-                out.sentences(), out.sts(), out.sts().isEmpty() ? null : StsTable.average(out.sts()).stream().boxed().findFirst().orElse(null),
+                resumed, out.sentences(), out.sts(), out.sts().isEmpty() ? null : StsTable.average(out.sts()).stream().boxed().findFirst().orElse(null),
                 out.transfer(), out.transfer().isEmpty() ? null : Markdown.transferAverage(out.transfer()), out.stsbScatter());
         String md = Markdown.tables(List.of(rep));
         System.out.print(md);
-        System.out.printf("(%d distinct sentences, %d tasks, %.1f s)%n", out.sentences(), names.size(), wall);
+        System.out.printf(Locale.ROOT, "(%d distinct sentences, %d task%s, %.1f s", out.sentences(), names.size(), names.size() == 1 ? "" : "s", wall);
+        if (resumed != null) {
+            System.out.printf(Locale.ROOT, "; %d embeddings resumed from the cache, %.1f s in the runs that made them%s", resumed.embeddings(),
+                    resumed.seconds(), resumed.untimed() > 0 ? " (" + resumed.untimed() + " of them untimed)" : "");
+        }
+        System.out.println(")");
         write(output, rep.toJson());
         write(markdown, md);
         write(report, HtmlReport.render("sentemb eval: " + modelName, List.of(rep)));
@@ -139,20 +151,21 @@ final class EvalCommand implements Callable<Integer> {
         return out;
     }
 
-    /** One cache file per model file, prompt and pooling, under $SENTEMB_HOME/eval-cache. */
-    private static Path cacheFile(String modelFile, String prompt, String pooling) throws Exception {
+    /** One cache file per model file, prompt and pooling, under {@code dir} or $SENTEMB_HOME/eval-cache. */
+    private static Path cacheFile(Path dir, String modelFile, String prompt, String pooling) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         md.update((Path.of(modelFile).toAbsolutePath() + "\n" + Files.size(Path.of(modelFile)) + "\n" + prompt + "\n" + pooling).getBytes(StandardCharsets.UTF_8));
         String key = HexFormat.of().formatHex(md.digest()).substring(0, 16);
-        return ModelStore.standard().home().resolve("eval-cache").resolve(Path.of(modelFile).getFileName() + "-" + key + ".jsonl");
+        return (dir != null ? dir : ModelStore.standard().home().resolve("eval-cache")).resolve(Path.of(modelFile).getFileName() + "-" + key + ".jsonl");
     }
 
     /** Embeds a task's new sentences in chunks, each chunk appended to the cache as soon as it is done. */
-    private static Map<String, float[]> embedTask(Encoder enc, EmbeddingCache cache, Map<String, float[]> done, String task, List<String> sentences) {
+    private static Map<String, float[]> embedTask(Encoder enc, EmbeddingCache cache, EmbeddingCache.Contents done, String task,
+                                                  List<String> sentences) {
         Map<String, float[]> out = new HashMap<>();
         List<String> todo = new java.util.ArrayList<>();
         for (String s : sentences) {
-            float[] v = done.get(s);
+            float[] v = done.take(s);
             if (v != null) {
                 out.put(s, v);
             } else {
@@ -167,6 +180,7 @@ final class EvalCommand implements Callable<Integer> {
             for (int at = 0; at < todo.size(); at += chunk) {
                 List<String> part = todo.subList(at, Math.min(todo.size(), at + chunk));
                 long base = out.size();
+                long c0 = System.nanoTime();
                 List<EmbedResult> rs = enc.embedEach(part, bar == null ? null : d -> bar.stepTo(base + d));
                 Map<String, float[]> fresh = new LinkedHashMap<>();
                 for (int i = 0; i < part.size(); i++) {
@@ -176,7 +190,7 @@ final class EvalCommand implements Callable<Integer> {
                     fresh.put(part.get(i), rs.get(i).vector());
                 }
                 if (cache != null) {
-                    cache.append(fresh);
+                    cache.append(fresh, (System.nanoTime() - c0) / 1e9);
                 }
                 out.putAll(fresh);
             }

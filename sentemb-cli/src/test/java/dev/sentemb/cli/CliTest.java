@@ -156,6 +156,60 @@ class CliTest {
         assertTrue(help.out().contains("Exit codes"), help.out());
     }
 
+    /**
+     * {@code eval} on the real model over the first 40 STS-B test pairs: a fresh run fills the cache, a run
+     * cut short (half the cache kept, the last line torn) resumes from it with the same scores, and the
+     * results count the seconds the earlier run spent on what was resumed.
+     */
+    @Test
+    void evalResumesFromItsCacheWithTheSameScoresAndCountsEarlierTime() throws Exception {
+        Path stsb = dir.resolve("senteval/STS/STSBenchmark");
+        Files.createDirectories(stsb);
+        List<String> pairs = Files.readAllLines(TestModels.shared().resolve("data/senteval/STS/STSBenchmark/sts-test.csv"), StandardCharsets.UTF_8);
+        Files.write(stsb.resolve("sts-test.csv"), pairs.subList(0, 40), StandardCharsets.UTF_8);
+        Path caches = dir.resolve("caches");
+        String[] eval = {"eval", "--model", model, "--data", dir.resolve("senteval").toString(), "--tasks", "STSBenchmark", "--cache-dir", caches.toString(),
+                "--output"};
+
+        Run fresh = run(concat(eval, dir.resolve("fresh.json").toString()));
+        assertEquals(0, fresh.code(), fresh.err());
+        JsonNode first = JSON.readTree(dir.resolve("fresh.json").toFile());
+        assertTrue(first.get("resumed").isNull(), first.toString());
+        int sentences = first.get("sentences").asInt();
+        assertTrue(sentences > 40 && sentences <= 80, "distinct sentences of 40 pairs: " + sentences);
+        Path cache;
+        try (var files = Files.list(caches)) {
+            cache = files.findFirst().orElseThrow();
+        }
+        List<String> lines = Files.readAllLines(cache, StandardCharsets.UTF_8);
+        assertEquals(sentences, lines.size());
+        assertTrue(lines.get(0).contains("\"seconds\":"), lines.get(0).substring(0, 40));
+
+        Run again = run(concat(eval, dir.resolve("again.json").toString()));
+        assertEquals(0, again.code(), again.err());
+        JsonNode all = JSON.readTree(dir.resolve("again.json").toFile());
+        assertEquals(sentences, all.get("resumed").get("embeddings").asInt());
+        assertEquals(0, all.get("resumed").get("untimed").asInt());
+        assertTrue(all.get("resumed").get("seconds").asDouble() > 0, all.toString());
+        assertEquals(first.get("sts"), all.get("sts"));
+
+        int kept = sentences / 2;
+        Files.writeString(cache, String.join("\n", lines.subList(0, kept)) + "\n" + lines.get(kept).substring(0, 30), StandardCharsets.UTF_8);
+        Run resumed = run(concat(eval, dir.resolve("resumed.json").toString()));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming with " + kept + " cached embeddings"), resumed.err());
+        JsonNode part = JSON.readTree(dir.resolve("resumed.json").toFile());
+        assertEquals(kept, part.get("resumed").get("embeddings").asInt());
+        assertEquals(first.get("sts"), part.get("sts"), "an interrupted run resumed scores as a fresh one");
+        assertTrue(resumed.out().contains(" resumed)"), "the wall column counts the earlier run's part: " + resumed.out());
+    }
+
+    private static String[] concat(String[] head, String last) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + 1);
+        all[head.length] = last;
+        return all;
+    }
+
     @Test
     void demoPrintsACosineMatrix() {
         Run r = run("demo", "--model", model);

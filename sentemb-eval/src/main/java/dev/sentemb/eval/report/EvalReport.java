@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sentemb.eval.DataFormatException;
 import dev.sentemb.eval.run.EvalRun;
+import dev.sentemb.eval.run.ResumedWork;
 import dev.sentemb.eval.sts.StsResult;
 import dev.sentemb.eval.transfer.TransferResult;
 import java.io.IOException;
@@ -14,12 +15,14 @@ import java.util.Map;
 
 /**
  * The results file of one evaluation ({@code --output results.json}): scores, what produced them
- * (model file and its SHA-256, template, pooling, versions) and the wall time. {@code stsAvg} is the
- * 7-task STS average, {@code transferAvg} the 7-task transfer average (null when a task is missing).
+ * (model file and its SHA-256, template, pooling, versions) and the wall time. {@code wallSeconds} is this
+ * run's; {@code resumed} (null when nothing was) says what it took from the embedding cache of earlier,
+ * interrupted runs and what that cost them. {@code stsAvg} is the 7-task STS average, {@code transferAvg}
+ * the 7-task transfer average (null when a task is missing).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EvalReport(String model, String modelFile, String modelSha256, Long modelBytes, String template, String pooling,
-                         Map<String, String> versions, String date, String data, double wallSeconds, int sentences,
+                         Map<String, String> versions, String date, String data, double wallSeconds, ResumedWork resumed, int sentences,
                          List<StsResult> sts, Double stsAvg, List<TransferResult> transfer, Double transferAvg,
                          List<EvalRun.Point> stsbScatter) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -32,6 +35,11 @@ public record EvalReport(String model, String modelFile, String modelSha256, Lon
         int slot = template.indexOf("*sent_0*");
         // A demonstration is a whole template before the slot: more than the one opening quote precedes it.
         return template.startsWith("icl:") || (slot > 0 && template.substring(0, slot).chars().filter(c -> c == '"').count() > 1);
+    }
+
+    /** This run's wall time plus the embedding time earlier runs recorded for what it resumed. */
+    public double totalSeconds() {
+        return wallSeconds + (resumed == null ? 0 : resumed.seconds());
     }
 
     public String toJson() {

@@ -1,6 +1,7 @@
 package dev.sentemb.eval.report;
 
 import dev.sentemb.SentembException;
+import dev.sentemb.eval.run.ResumedWork;
 import dev.sentemb.eval.sts.StsData;
 import dev.sentemb.eval.sts.StsResult;
 import dev.sentemb.eval.transfer.TransferData;
@@ -46,9 +47,22 @@ public final class Markdown {
             }
             Double avg = sts ? r.stsAvg() : r.transferAvg();
             sb.append(avg == null ? " – |" : String.format(Locale.ROOT, " %.2f |", avg));
-            sb.append(String.format(Locale.ROOT, " %.0f |\n", r.wallSeconds()));
+            sb.append(' ').append(wall(r)).append(" |\n");
         }
         return sb.toString();
+    }
+
+    /**
+     * Seconds the row cost: this run's, plus what earlier runs recorded for the embeddings it resumed;
+     * a lower bound ({@code ≥}) when some of those came from a cache that recorded no time.
+     */
+    static String wall(EvalReport r) {
+        ResumedWork w = r.resumed();
+        if (w == null) {
+            return String.format(Locale.ROOT, "%.0f", r.wallSeconds());
+        }
+        return String.format(Locale.ROOT, "%s%.0f (%.0f resumed%s)", w.untimed() > 0 ? "≥ " : "", r.totalSeconds(), w.seconds(),
+                w.untimed() > 0 ? String.format(Locale.ROOT, "; %d cached untimed", w.untimed()) : "");
     }
 
     private static final Pattern DEMONSTRATION =

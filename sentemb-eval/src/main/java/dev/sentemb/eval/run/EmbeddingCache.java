@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * The finished embeddings of one (model, template, pooling), appended chunk by chunk in the
  * {@code embed} JSONL format so an interrupted evaluation resumes where it stopped. A line torn by
- * the interruption is dropped on reading.
+ * the interruption is dropped on reading. Each line also records the seconds spent embedding it, so
+ * a resumed run can report what its results cost in all, not only its own part.
  */
 public final class EmbeddingCache {
     private static final JsonFactory JSON = new JsonFactory();
@@ -31,8 +32,57 @@ public final class EmbeddingCache {
     }
 
     /** What earlier runs finished (empty when there is no cache yet). */
-    public Map<String, float[]> load() {
-        return Files.isRegularFile(file) ? EmbeddingFile.read(file, true) : new HashMap<>();
+    public Contents load() {
+        Contents c = new Contents();
+        if (Files.isRegularFile(file)) {
+            EmbeddingFile.forEach(file, true, e -> {
+                c.vectors.put(e.text(), e.vector());
+                if (e.seconds() != null) {
+                    c.seconds.put(e.text(), e.seconds());
+                } else {
+                    c.seconds.remove(e.text());
+                }
+            });
+        }
+        return c;
+    }
+
+    /** Embeddings finished by earlier runs; counts those this run takes instead of embedding them again. */
+    public static final class Contents {
+        private final Map<String, float[]> vectors = new HashMap<>();
+        private final Map<String, Double> seconds = new HashMap<>();
+        private int taken;
+        private int untimed;
+        private double takenSeconds;
+
+        /** Nothing finished before (a run without a cache). */
+        public static Contents none() {
+            return new Contents();
+        }
+
+        public int size() {
+            return vectors.size();
+        }
+
+        /** The earlier embedding of {@code text}, or null; a hit adds its recorded time to {@link #resumed()}. */
+        public float[] take(String text) {
+            float[] v = vectors.get(text);
+            if (v != null) {
+                taken++;
+                Double s = seconds.get(text);
+                if (s == null) {
+                    untimed++;
+                } else {
+                    takenSeconds += s;
+                }
+            }
+            return v;
+        }
+
+        /** What this run took from earlier runs; null when it took nothing. */
+        public ResumedWork resumed() {
+            return taken == 0 ? null : new ResumedWork(taken, takenSeconds, untimed);
+        }
     }
 
     private boolean endsTorn() throws IOException {
@@ -47,8 +97,9 @@ public final class EmbeddingCache {
         }
     }
 
-    /** Appends a finished chunk and flushes it to disk. */
-    public void append(Map<String, float[]> chunk) {
+    /** Appends a finished chunk that took {@code seconds} to embed, and flushes it to disk. */
+    public void append(Map<String, float[]> chunk, double seconds) {
+        double each = chunk.isEmpty() ? 0 : seconds / chunk.size();
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             boolean torn = endsTorn();
@@ -66,6 +117,7 @@ public final class EmbeddingCache {
                         g.writeNumber(f);
                     }
                     g.writeEndArray();
+                    g.writeNumberField("seconds", each);
                     g.writeEndObject();
                     g.writeRaw('\n');
                 }

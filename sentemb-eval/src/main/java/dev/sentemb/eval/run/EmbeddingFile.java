@@ -11,11 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads embeddings in the {@code embed} JSONL format, {@code {"text": ..., "embedding": [...]}} a line,
  * keyed by text. Strict mode (a user's file) rejects any bad line naming file and line; lenient mode
- * (the resume cache) drops a torn last line, which an interrupted run leaves behind.
+ * (the resume cache) drops a torn last line, which an interrupted run leaves behind. The resume cache
+ * adds {@code "seconds"}, the time spent embedding that line; other readers ignore it.
  */
 public final class EmbeddingFile {
     private static final JsonFactory JSON = new JsonFactory();
@@ -27,10 +29,16 @@ public final class EmbeddingFile {
     }
 
     static Map<String, float[]> read(Path file, boolean lenient) {
+        Map<String, float[]> out = new HashMap<>();
+        forEach(file, lenient, e -> out.put(e.text(), e.vector()));
+        return out;
+    }
+
+    /** Every good line in order (a later line for the same text wins where the caller keys by text). */
+    static void forEach(Path file, boolean lenient, Consumer<Entry> sink) {
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file, 0, "embeddings file not found");
         }
-        Map<String, float[]> out = new HashMap<>();
         int dim = -1;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -46,7 +54,7 @@ public final class EmbeddingFile {
                         throw new IllegalArgumentException("embedding has " + e.vector.length + " values, earlier lines have " + dim);
                     }
                     dim = e.vector.length;
-                    out.put(e.text, e.vector);
+                    sink.accept(e);
                 } catch (IOException | IllegalArgumentException ex) {
                     if (!lenient) {
                         throw new DataFormatException(file, no, ex.getMessage());
@@ -56,14 +64,15 @@ public final class EmbeddingFile {
         } catch (IOException e) {
             throw new DataFormatException(file, 0, "cannot read as UTF-8: " + e.getMessage());
         }
-        return out;
     }
 
-    private record Entry(String text, float[] vector) {}
+    /** One line; {@code seconds} is null where the line does not record it. */
+    record Entry(String text, float[] vector, Double seconds) {}
 
     private static Entry parse(String line) throws IOException {
         String text = null;
         float[] v = null;
+        Double seconds = null;
         try (JsonParser p = JSON.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("expected a JSON object");
@@ -86,6 +95,8 @@ public final class EmbeddingFile {
                         buf[n++] = p.getFloatValue();
                     }
                     v = java.util.Arrays.copyOf(buf, n);
+                } else if (name.equals("seconds") && t.isNumeric()) {
+                    seconds = p.getDoubleValue();
                 } else {
                     p.skipChildren();
                 }
@@ -102,6 +113,6 @@ public final class EmbeddingFile {
         if (v.length == 0) {
             throw new IllegalArgumentException("empty embedding");
         }
-        return new Entry(text, v);
+        return new Entry(text, v, seconds);
     }
 }

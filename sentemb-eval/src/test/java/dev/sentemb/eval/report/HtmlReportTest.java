@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentemb.eval.run.EvalRun;
+import dev.sentemb.eval.run.ResumedWork;
 import dev.sentemb.eval.sts.StsData;
 import dev.sentemb.eval.sts.StsResult;
 import dev.sentemb.eval.transfer.TransferResult;
@@ -27,8 +28,13 @@ class HtmlReportTest {
         }
         List<TransferResult> tr = List.of(new TransferResult("MR", 70, 71.5, 10, 10, null, List.of(1e-4)));
         List<EvalRun.Point> pts = List.of(new EvalRun.Point(0.9, 5), new EvalRun.Point(0.2, 0.5), new EvalRun.Point(0.5, 2.5));
-        return new EvalReport(model, "/m/" + model + ".gguf", "ab", bytes, template, "last", Map.of("java", "25"), "2026-01-01", "/d", 12.5, 30,
+        return new EvalReport(model, "/m/" + model + ".gguf", "ab", bytes, template, "last", Map.of("java", "25"), "2026-01-01", "/d", 12.5, null, 30,
                 sts, base + 3, tr, null, pts);
+    }
+
+    private static EvalReport withResumed(EvalReport r, ResumedWork w) {
+        return new EvalReport(r.model(), r.modelFile(), r.modelSha256(), r.modelBytes(), r.template(), r.pooling(), r.versions(), r.date(), r.data(),
+                r.wallSeconds(), w, r.sentences(), r.sts(), r.stsAvg(), r.transfer(), r.transferAvg(), r.stsbScatter());
     }
 
     @Test
@@ -44,7 +50,14 @@ class HtmlReportTest {
         assertTrue(md.contains("| Transfer (accuracy) |"), md);
         assertTrue(md.contains(" 71.50 | – |"), md);
         assertFalse(r.withDemonstration());
-        EvalReport stsOnly = new EvalReport("gemma3-270m", null, null, null, "eol", "last", null, null, null, 1, 1, r.sts(), 53.0, List.of(), null, null);
+        assertTrue(md.contains(" 53.00 | 13 |\n"), "this run's wall time alone when nothing was resumed: " + md);
+        assertEquals("1013 (1000 resumed)", Markdown.wall(withResumed(r, new ResumedWork(900, 1000.25, 0))));
+        EvalReport partlyUntimed = withResumed(r, new ResumedWork(900, 1000.25, 40));
+        assertEquals("≥ 1013 (1000 resumed; 40 cached untimed)", Markdown.wall(partlyUntimed));
+        Files.writeString(f, partlyUntimed.toJson());
+        assertEquals(partlyUntimed.resumed(), EvalReport.read(f).resumed());
+        assertEquals(1012.75, EvalReport.read(f).totalSeconds(), 1e-9);
+        EvalReport stsOnly = new EvalReport("gemma3-270m", null, null, null, "eol", "last", null, null, null, 1, null, 1, r.sts(), 53.0, List.of(), null, null);
         String both = Markdown.tables(List.of(r, stsOnly));
         String transfer = both.substring(both.indexOf("| Transfer"));
         assertTrue(both.contains("| gemma3-270m | PromptEOL | 50.00"), both);
@@ -59,7 +72,7 @@ class HtmlReportTest {
         assertEquals("demo \"the air passage from the throat…\" → Windpipe", Markdown.label(longDemo));
         assertEquals("PromptEOL", Markdown.label(report("x", 1, "This_sentence_:_\"*sent_0*\"_means_in_one_word:\"", 1)));
         assertEquals("A sentence: *sent 0* | means (mean)",
-                Markdown.label(new EvalReport("x", null, null, null, "A_sentence:_*sent_0*_|_means", "mean", null, null, null, 0, 0, null, null, null, null, null))
+                Markdown.label(new EvalReport("x", null, null, null, "A_sentence:_*sent_0*_|_means", "mean", null, null, null, 0, null, 0, null, null, null, null, null))
                         .replace("\\|", "|"));
     }
 
