@@ -7,8 +7,10 @@ import dev.sentemb.embed.Pooling;
 import dev.sentemb.embed.Similarity;
 import dev.sentemb.eval.Correlation;
 import dev.sentemb.eval.DataFormatException;
+import dev.sentemb.eval.run.ResumedWork;
 import dev.sentemb.eval.search.DemoSearch;
 import dev.sentemb.eval.search.DemoStore;
+import dev.sentemb.eval.search.ScoreLog;
 import dev.sentemb.eval.sts.StsData;
 import dev.sentemb.eval.sts.StsPair;
 import dev.sentemb.prompt.Templates;
@@ -16,7 +18,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -80,11 +81,10 @@ final class SearchDemosCommand implements Callable<Integer> {
         Path home = ModelStore.standard().home();
         Path logFile = log != null ? log : home.resolve("demos").resolve(DemoStore.fileFor(home, model).getFileName().toString().replace(".json", "")
                 + (exhaustive ? ".exhaustive.tsv" : ".search.tsv"));
-        Map<String, Double> known = readLog(logFile);
-        if (!known.isEmpty()) {
-            System.err.printf("sentemb: resuming with %d scores from %s%n", known.size(), logFile);
+        ScoreLog scores = ScoreLog.open(logFile);
+        if (scores.size() > 0) {
+            System.err.printf("sentemb: resuming with %d scores from %s%n", scores.size(), logFile);
         }
-        Files.createDirectories(logFile.toAbsolutePath().getParent());
         long t0 = System.nanoTime();
         int first = exhaustive ? dev.size() : budget;
         List<DemoSearch.Round> rounds = DemoSearch.schedule(cands.size(), dev.size(), first, eta);
@@ -97,7 +97,7 @@ final class SearchDemosCommand implements Callable<Integer> {
                     bar.step();
                 }
                 return s;
-            }, (pairs, t) -> known.getOrDefault(pairs + "\t" + t, Double.NaN), r -> append(logFile, r));
+            }, scores, scores);
         } finally {
             if (base != null) {
                 base.close();
@@ -112,9 +112,14 @@ final class SearchDemosCommand implements Callable<Integer> {
         EvalCommand.write(output, sb.toString());
         System.out.print(sb.toString().lines().limit(10).map(l -> l + "\n").reduce("", String::concat));
         DemoSearch.Ranked best = ranking.get(0);
-        System.out.printf(Locale.ROOT, "best (STS-B dev Spearman %.2f on %d pairs, %.0f s):%n%s%n", best.spearman(), best.pairs(), wall, best.template());
+        ResumedWork resumed = scores.resumed();
+        double total = wall + (resumed == null ? 0 : resumed.seconds());
+        String earlier = resumed == null ? "" : String.format(Locale.ROOT, "; %d scores and %.0f s of it from earlier runs%s", resumed.embeddings(),
+                resumed.seconds(), resumed.untimed() > 0 ? ", " + resumed.untimed() + " of those untimed" : "");
+        System.out.printf(Locale.ROOT, "best (STS-B dev Spearman %.2f on %d pairs, %.0f s%s):%n%s%n", best.spearman(), best.pairs(), total, earlier,
+                best.template());
         if (!noStore) {
-            DemoStore.save(home, model, ranking, wall);
+            DemoStore.save(home, model, ranking, total, resumed);
             System.err.println("sentemb: stored as --template icl:best for " + model + " in " + DemoStore.fileFor(home, model));
         }
         return ExitCodes.OK;
@@ -194,33 +199,5 @@ final class SearchDemosCommand implements Callable<Integer> {
             throw new DataFormatException(f, 0, "no candidate templates");
         }
         return out;
-    }
-
-    /** pairs TAB spearman TAB template, a line; a torn last line is ignored. */
-    private static Map<String, Double> readLog(Path f) throws IOException {
-        Map<String, Double> m = new HashMap<>();
-        if (!Files.isRegularFile(f)) {
-            return m;
-        }
-        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-            String[] c = line.split("\t", 3);
-            try {
-                if (c.length == 3) {
-                    m.put(Integer.parseInt(c[0]) + "\t" + c[2], Double.parseDouble(c[1]));
-                }
-            } catch (NumberFormatException e) {
-                // a line torn by an interruption: that score is simply computed again
-            }
-        }
-        return m;
-    }
-
-    private static void append(Path f, DemoSearch.Ranked r) {
-        try {
-            Files.writeString(f, String.format(Locale.ROOT, "%d\t%.6f\t%s%n", r.pairs(), r.spearman(), r.template()), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

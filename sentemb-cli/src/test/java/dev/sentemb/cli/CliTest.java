@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sentemb.embed.Encoder;
 import dev.sentemb.embed.Similarity;
+import dev.sentemb.eval.Correlation;
+import dev.sentemb.eval.sts.StsData;
+import dev.sentemb.eval.sts.StsPair;
 import dev.sentemb.testing.Npy;
 import dev.sentemb.testing.TestModels;
 import java.io.ByteArrayOutputStream;
@@ -202,6 +205,51 @@ class CliTest {
         assertEquals(kept, part.get("resumed").get("embeddings").asInt());
         assertEquals(first.get("sts"), part.get("sts"), "an interrupted run resumed scores as a fresh one");
         assertTrue(resumed.out().contains(" resumed)"), "the wall column counts the earlier run's part: " + resumed.out());
+    }
+
+    /**
+     * {@code search-demos} on the real model: 4 real candidates over the first 30 STS-B dev pairs (rounds
+     * 4×10, 2×20, 1×30); the winner's logged score is recomputed here by embedding with its template, and
+     * an interrupted search resumes from its log to the same ranking, counting the earlier run's time.
+     */
+    @Test
+    void searchDemosRanksRealCandidatesAndResumesFromItsLog() throws Exception {
+        Path stsb = dir.resolve("senteval/STS/STSBenchmark");
+        Files.createDirectories(stsb);
+        Path shared = TestModels.shared().resolve("data");
+        Files.write(stsb.resolve("sts-dev.csv"), Files.readAllLines(shared.resolve("senteval/STS/STSBenchmark/sts-dev.csv")).subList(0, 30));
+        Path cands = dir.resolve("cands.txt");
+        Files.write(cands, Files.readAllLines(shared.resolve("icl_examples.txt")).subList(0, 4));
+        Path log = dir.resolve("log.tsv");
+        String[] search = {"search-demos", "--model", model, "--data", dir.resolve("senteval").toString(), "--candidates", cands.toString(), "--budget", "10",
+                "--eta", "2", "--log", log.toString(), "--no-store", "--output"};
+
+        Run first = run(concat(search, dir.resolve("rank1.tsv").toString()));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.err().contains("[4×10, 2×20, 1×30]"), first.err());
+        List<String> rank = Files.readAllLines(dir.resolve("rank1.tsv"));
+        assertEquals(4, rank.size());
+        List<String> logged = Files.readAllLines(log);
+        assertEquals(7, logged.size(), "4 + 2 + 1 scores");
+        String[] best = rank.get(0).split("\t", 4);
+        assertEquals("30", best[2]);
+        List<StsPair> pairs = StsData.load(dir.resolve("senteval"), "STSBenchmark-dev").subsets().get(0).pairs();
+        double[] sys = new double[pairs.size()], gold = new double[pairs.size()];
+        try (Encoder enc = Encoder.builder(model).template(best[3]).build()) {
+            for (int i = 0; i < pairs.size(); i++) {
+                sys[i] = Similarity.cosine(enc.embed(pairs.get(i).a()), enc.embed(pairs.get(i).b()));
+                gold[i] = pairs.get(i).gold();
+            }
+        }
+        assertEquals(100 * Correlation.spearman(sys, gold), Double.parseDouble(best[1]), 0.01, "the winner's score, recomputed");
+
+        Files.write(log, logged.subList(0, 5)); // the last two scores lost to an interruption
+        Run resumed = run(concat(search, dir.resolve("rank2.tsv").toString()));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming with 5 scores"), resumed.err());
+        assertEquals(rank, Files.readAllLines(dir.resolve("rank2.tsv")));
+        assertEquals(7, Files.readAllLines(log).size());
+        assertTrue(resumed.out().contains("5 scores and "), "the earlier run's part is counted: " + resumed.out());
     }
 
     private static String[] concat(String[] head, String last) {

@@ -25,6 +25,11 @@ public final class DemoSearch {
         double get(int pairs, String template);
     }
 
+    /** Told every new score and the seconds it took (for the resumable log). */
+    public interface Log {
+        void scored(Ranked score, double seconds);
+    }
+
     /** A candidate's score on the largest subset it reached. */
     public record Ranked(String template, double spearman, int pairs) {}
 
@@ -56,12 +61,12 @@ public final class DemoSearch {
     }
 
     /**
-     * Runs the search; {@code log} is told every new score (for the resumable log) and {@code known}
+     * Runs the search; {@code log} is told every new score and its time (for the resumable log) and {@code known}
      * supplies scores a previous run finished. Returns all candidates ranked: finalists first by their
      * full-dev score, then the others by the round they reached and their score there.
      */
     public static List<Ranked> run(List<String> candidates, List<StsPair> dev, int firstPairs, int eta, long seed, Scorer scorer, Known known,
-                                   java.util.function.Consumer<Ranked> log) {
+                                   Log log) {
         List<StsPair> order = permuted(dev, seed);
         List<Round> rounds = schedule(candidates.size(), dev.size(), firstPairs, eta);
         List<String> alive = new ArrayList<>(candidates);
@@ -72,8 +77,9 @@ public final class DemoSearch {
             for (String t : alive) {
                 double s = known.get(r.pairs(), t);
                 if (Double.isNaN(s)) {
+                    long t0 = System.nanoTime();
                     s = scorer.score(t, subset);
-                    log.accept(new Ranked(t, s, r.pairs()));
+                    log.scored(new Ranked(t, s, r.pairs()), (System.nanoTime() - t0) / 1e9);
                 }
                 scored.add(new Ranked(t, s, r.pairs()));
             }

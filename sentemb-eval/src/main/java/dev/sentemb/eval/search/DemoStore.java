@@ -3,9 +3,11 @@ package dev.sentemb.eval.search;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sentemb.eval.DataFormatException;
+import dev.sentemb.eval.run.ResumedWork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,11 +26,22 @@ public final class DemoStore {
         return home.resolve("demos").resolve(safe + ".json");
     }
 
-    public static void save(Path home, String model, List<DemoSearch.Ranked> ranking, double wallSeconds) throws IOException {
+    /**
+     * Stores the winner; {@code wallSeconds} is the search's whole cost, including what earlier runs spent on
+     * the scores this one resumed ({@code resumed}, null when none).
+     */
+    public static void save(Path home, String model, List<DemoSearch.Ranked> ranking, double wallSeconds, ResumedWork resumed) throws IOException {
         Path f = fileFor(home, model);
         Files.createDirectories(f.getParent());
-        Map<String, Object> o = Map.of("model", model, "template", ranking.get(0).template(), "stsb_dev_spearman", ranking.get(0).spearman(),
-                "wall_seconds", wallSeconds, "ranking", ranking.subList(0, Math.min(20, ranking.size())));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", model);
+        o.put("template", ranking.get(0).template());
+        o.put("stsb_dev_spearman", ranking.get(0).spearman());
+        o.put("wall_seconds", wallSeconds);
+        if (resumed != null) {
+            o.put("resumed", resumed);
+        }
+        o.put("ranking", ranking.subList(0, Math.min(20, ranking.size())));
         Path tmp = Files.createTempFile(f.getParent(), ".demo", ".tmp");
         JSON.writeValue(tmp.toFile(), o);
         Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -34,7 +34,7 @@ class DemoSearchTest {
         // True quality of t<i> is i; a small subset adds noise that shrinks as the subset grows.
         DemoSearch.Scorer scorer = (t, pairs) -> Integer.parseInt(t.substring(1)) + 3.0 * Math.sin(t.hashCode() + pairs.size()) * 30 / Math.sqrt(pairs.size());
         Map<String, Double> log = new HashMap<>();
-        var ranking = DemoSearch.run(cands, dev, 30, 3, 1, scorer, (p, t) -> Double.NaN, r -> log.put(r.pairs() + "\t" + r.template(), r.spearman()));
+        var ranking = DemoSearch.run(cands, dev, 30, 3, 1, scorer, (p, t) -> Double.NaN, (r, seconds) -> log.put(r.pairs() + "\t" + r.template(), r.spearman()));
         assertEquals(40, ranking.size());
         assertEquals(900, ranking.get(0).pairs());
         assertTrue(Integer.parseInt(ranking.get(0).template().substring(1)) >= 37, ranking.get(0).toString());
@@ -42,14 +42,14 @@ class DemoSearchTest {
         var again = DemoSearch.run(cands, dev, 30, 3, 1, (t, p) -> {
             calls[0]++;
             return 0;
-        }, (p, t) -> log.getOrDefault(p + "\t" + t, Double.NaN), r -> {});
+        }, (p, t) -> log.getOrDefault(p + "\t" + t, Double.NaN), (r, seconds) -> {});
         assertEquals(0, calls[0], "a finished search resumes without scoring again");
         assertEquals(ranking, again);
     }
 
     @Test
     void storesTheWinner(@TempDir java.nio.file.Path home) throws Exception {
-        DemoStore.save(home, "smollm2-135m", List.of(new DemoSearch.Ranked("X_*sent_0*", 80, 1500)), 1);
+        DemoStore.save(home, "smollm2-135m", List.of(new DemoSearch.Ranked("X_*sent_0*", 80, 1500)), 1, null);
         assertEquals("X_*sent_0*", DemoStore.best(home, "smollm2-135m").orElseThrow());
         assertTrue(DemoStore.best(home, "other").isEmpty());
     }
