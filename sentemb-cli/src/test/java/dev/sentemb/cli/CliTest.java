@@ -160,7 +160,8 @@ class CliTest {
     }
 
     /**
-     * {@code eval} on the real model over the first 40 STS-B test pairs: a fresh run fills the cache, a run
+     * {@code eval} on the real model over the first 40 STS-B test pairs: a malformed line fails first, naming
+     * file and line, with nothing written; a fresh run fills the cache, a run
      * cut short (half the cache kept, the last line torn) resumes from it with the same scores, and the
      * results count the seconds the earlier run spent on what was resumed.
      */
@@ -173,6 +174,18 @@ class CliTest {
         Path caches = dir.resolve("caches");
         String[] eval = {"eval", "--model", model, "--data", dir.resolve("senteval").toString(), "--tasks", "STSBenchmark", "--cache-dir", caches.toString(),
                 "--output"};
+
+        List<String> broken = new java.util.ArrayList<>(pairs.subList(0, 40));
+        String[] cols = broken.get(6).split("\t");
+        cols[4] = "five"; // the gold score column
+        broken.set(6, String.join("\t", cols));
+        Files.write(stsb.resolve("sts-test.csv"), broken, StandardCharsets.UTF_8);
+        Run bad = run(concat(eval, dir.resolve("bad.json").toString()));
+        assertEquals(ExitCodes.FAILED, bad.code(), bad.err());
+        assertTrue(bad.err().contains("sts-test.csv:7: gold score 'five' is not a number"), bad.err());
+        assertFalse(Files.exists(dir.resolve("bad.json")), "no results file from a failed run");
+        assertFalse(Files.exists(caches), "a bad data file fails before anything is embedded");
+        Files.write(stsb.resolve("sts-test.csv"), pairs.subList(0, 40), StandardCharsets.UTF_8);
 
         Run fresh = run(concat(eval, dir.resolve("fresh.json").toString()));
         assertEquals(0, fresh.code(), fresh.err());
