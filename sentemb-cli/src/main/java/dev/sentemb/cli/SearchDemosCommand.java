@@ -114,7 +114,7 @@ final class SearchDemosCommand implements Callable<Integer> {
         DemoSearch.Ranked best = ranking.get(0);
         ResumedWork resumed = scores.resumed();
         double total = wall + (resumed == null ? 0 : resumed.seconds());
-        String earlier = resumed == null ? "" : String.format(Locale.ROOT, "; %d scores and %.0f s of it from earlier runs%s", resumed.embeddings(),
+        String earlier = resumed == null ? "" : String.format(Locale.ROOT, "; %d scores and %.0f s of it from earlier runs%s", resumed.count(),
                 resumed.seconds(), resumed.untimed() > 0 ? ", " + resumed.untimed() + " of those untimed" : "");
         System.out.printf(Locale.ROOT, "best (STS-B dev Spearman %.2f on %d pairs, %.0f s%s):%n%s%n", best.spearman(), best.pairs(), total, earlier,
                 best.template());

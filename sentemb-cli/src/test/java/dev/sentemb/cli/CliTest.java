@@ -204,7 +204,7 @@ class CliTest {
         Run again = run(concat(eval, dir.resolve("again.json").toString()));
         assertEquals(0, again.code(), again.err());
         JsonNode all = JSON.readTree(dir.resolve("again.json").toFile());
-        assertEquals(sentences, all.get("resumed").get("embeddings").asInt());
+        assertEquals(sentences, all.get("resumed").get("count").asInt());
         assertEquals(0, all.get("resumed").get("untimed").asInt());
         assertTrue(all.get("resumed").get("seconds").asDouble() > 0, all.toString());
         assertEquals(first.get("sts"), all.get("sts"));
@@ -215,7 +215,7 @@ class CliTest {
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("resuming with " + kept + " cached embeddings"), resumed.err());
         JsonNode part = JSON.readTree(dir.resolve("resumed.json").toFile());
-        assertEquals(kept, part.get("resumed").get("embeddings").asInt());
+        assertEquals(kept, part.get("resumed").get("count").asInt());
         assertEquals(first.get("sts"), part.get("sts"), "an interrupted run resumed scores as a fresh one");
         assertTrue(resumed.out().contains(" resumed)"), "the wall column counts the earlier run's part: " + resumed.out());
     }

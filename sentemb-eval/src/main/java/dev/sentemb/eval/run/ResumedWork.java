@@ -1,8 +1,8 @@
 package dev.sentemb.eval.run;
 
 /**
- * The part of a run's embeddings that earlier, interrupted runs finished: how many, the seconds those
- * runs recorded for them, and how many came from a cache written before times were recorded (so the
- * total is then a lower bound).
+ * The part of a run's work that earlier, interrupted runs finished: how many items it took from them
+ * (embeddings for {@code eval}, scores for {@code search-demos}), the seconds those runs recorded for
+ * them, and how many came from a file written before times were recorded (the total is then a lower bound).
  */
-public record ResumedWork(int embeddings, double seconds, int untimed) {}
+public record ResumedWork(int count, double seconds, int untimed) {}
