@@ -121,7 +121,7 @@ final class EvalCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "(%d distinct sentences, %d task%s, %.1f s", out.sentences(), names.size(), names.size() == 1 ? "" : "s", wall);
         if (resumed != null) {
             System.out.printf(Locale.ROOT, "; %d embeddings resumed from the cache, %.1f s in the runs that made them%s", resumed.count(),
-                    resumed.seconds(), resumed.untimed() > 0 ? " (" + resumed.untimed() + " of them untimed)" : "");
+                    resumed.seconds(), resumed.untimed() > 0 ? " (" + resumed.untimed() + " of them made before times were recorded)" : "");
         }
         System.out.println(")");
         write(output, rep.toJson());

@@ -61,8 +61,14 @@ public final class Markdown {
         if (w == null) {
             return String.format(Locale.ROOT, "%.0f", r.wallSeconds());
         }
-        return String.format(Locale.ROOT, "%s%.0f (%.0f resumed%s)", w.untimed() > 0 ? "≥ " : "", r.totalSeconds(), w.seconds(),
-                w.untimed() > 0 ? String.format(Locale.ROOT, "; %d cached untimed", w.untimed()) : "");
+        List<String> parts = new java.util.ArrayList<>();
+        if (w.seconds() > 0 || w.untimed() < w.count()) {
+            parts.add(String.format(Locale.ROOT, "%.0f resumed", w.seconds()));
+        }
+        if (w.untimed() > 0) {
+            parts.add(w.untimed() + " cached untimed");
+        }
+        return String.format(Locale.ROOT, "%s%.0f (%s)", w.untimed() > 0 ? "≥ " : "", r.totalSeconds(), String.join("; ", parts));
     }
 
     private static final Pattern DEMONSTRATION =

@@ -54,6 +54,7 @@ class HtmlReportTest {
         assertEquals("1013 (1000 resumed)", Markdown.wall(withResumed(r, new ResumedWork(900, 1000.25, 0))));
         EvalReport partlyUntimed = withResumed(r, new ResumedWork(900, 1000.25, 40));
         assertEquals("≥ 1013 (1000 resumed; 40 cached untimed)", Markdown.wall(partlyUntimed));
+        assertEquals("≥ 13 (40 cached untimed)", Markdown.wall(withResumed(r, new ResumedWork(40, 0, 40))), "all resumed work untimed");
         Files.writeString(f, partlyUntimed.toJson());
         assertEquals(partlyUntimed.resumed(), EvalReport.read(f).resumed());
         assertEquals(1012.75, EvalReport.read(f).totalSeconds(), 1e-9);
