@@ -58,6 +58,8 @@ class HtmlReportTest {
         Files.writeString(f, partlyUntimed.toJson());
         assertEquals(partlyUntimed.resumed(), EvalReport.read(f).resumed());
         assertEquals(1012.75, EvalReport.read(f).totalSeconds(), 1e-9);
+        Files.writeString(f, partlyUntimed.toJson().replace("\"untimed\"", "\"fromALaterVersion\" : 1, \"untimed\""));
+        assertEquals(partlyUntimed.resumed(), EvalReport.read(f).resumed(), "fields of later versions are ignored");
         EvalReport stsOnly = new EvalReport("gemma3-270m", null, null, null, "eol", "last", null, null, null, 1, null, 1, r.sts(), 53.0, List.of(), null, null);
         String both = Markdown.tables(List.of(r, stsOnly));
         String transfer = both.substring(both.indexOf("| Transfer"));
