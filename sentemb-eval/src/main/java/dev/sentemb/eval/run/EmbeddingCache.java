@@ -51,9 +51,7 @@ public final class EmbeddingCache {
     public static final class Contents {
         private final Map<String, float[]> vectors = new HashMap<>();
         private final Map<String, Double> seconds = new HashMap<>();
-        private int taken;
-        private int untimed;
-        private double takenSeconds;
+        private final ResumedWork.Tally taken = new ResumedWork.Tally();
 
         /** Nothing finished before (a run without a cache). */
         public static Contents none() {
@@ -68,20 +66,14 @@ public final class EmbeddingCache {
         public float[] take(String text) {
             float[] v = vectors.get(text);
             if (v != null) {
-                taken++;
-                Double s = seconds.get(text);
-                if (s == null) {
-                    untimed++;
-                } else {
-                    takenSeconds += s;
-                }
+                taken.took(seconds.getOrDefault(text, Double.NaN));
             }
             return v;
         }
 
         /** What this run took from earlier runs; null when it took nothing. */
         public ResumedWork resumed() {
-            return taken == 0 ? null : new ResumedWork(taken, takenSeconds, untimed);
+            return taken.total();
         }
     }
 

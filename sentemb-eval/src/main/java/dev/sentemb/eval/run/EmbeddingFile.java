@@ -24,13 +24,10 @@ public final class EmbeddingFile {
 
     private EmbeddingFile() {}
 
+    /** A user's file, strictly: any bad line fails naming file and line. */
     public static Map<String, float[]> read(Path file) {
-        return read(file, false);
-    }
-
-    static Map<String, float[]> read(Path file, boolean lenient) {
         Map<String, float[]> out = new HashMap<>();
-        forEach(file, lenient, e -> out.put(e.text(), e.vector()));
+        forEach(file, false, e -> out.put(e.text(), e.vector()));
         return out;
     }
 

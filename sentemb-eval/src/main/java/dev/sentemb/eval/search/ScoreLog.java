@@ -22,9 +22,7 @@ public final class ScoreLog implements DemoSearch.Known, DemoSearch.Log {
 
     private final Path file;
     private final Map<String, Entry> known = new HashMap<>();
-    private int reused;
-    private int untimed;
-    private double reusedSeconds;
+    private final ResumedWork.Tally reused = new ResumedWork.Tally();
 
     private ScoreLog(Path file) {
         this.file = file;
@@ -88,12 +86,7 @@ public final class ScoreLog implements DemoSearch.Known, DemoSearch.Log {
         if (e == null) {
             return Double.NaN;
         }
-        reused++;
-        if (Double.isNaN(e.seconds())) {
-            untimed++;
-        } else {
-            reusedSeconds += e.seconds();
-        }
+        reused.took(e.seconds());
         return e.spearman();
     }
 
@@ -111,6 +104,6 @@ public final class ScoreLog implements DemoSearch.Known, DemoSearch.Log {
 
     /** The scores this run took from earlier runs and their recorded time; null when it took none. */
     public ResumedWork resumed() {
-        return reused == 0 ? null : new ResumedWork(reused, reusedSeconds, untimed);
+        return reused.total();
     }
 }
