@@ -8,6 +8,7 @@ import dev.sentemb.eval.transfer.TransferData;
 import dev.sentemb.eval.transfer.TransferResult;
 import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -61,8 +62,8 @@ public final class Markdown {
         if (w == null) {
             return String.format(Locale.ROOT, "%.0f", r.wallSeconds());
         }
-        List<String> parts = new java.util.ArrayList<>();
-        if (w.seconds() > 0 || w.untimed() < w.count()) {
+        List<String> parts = new ArrayList<>();
+        if (w.untimed() < w.count()) {
             parts.add(String.format(Locale.ROOT, "%.0f resumed", w.seconds()));
         }
         if (w.untimed() > 0) {
