@@ -2,7 +2,7 @@ package dev.sentemb.cli;
 
 import dev.sentemb.embed.EmbedResult;
 import dev.sentemb.embed.Encoder;
-import dev.sentemb.embed.Pooling;
+import dev.sentemb.strategy.Pooling;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import dev.sentemb.embed.Encoder;
 import dev.sentemb.embed.KnownModel;
 import dev.sentemb.embed.ModelRegistry;
 import dev.sentemb.embed.ModelStore;
-import dev.sentemb.embed.Pooling;
+import dev.sentemb.strategy.Pooling;
 import dev.sentemb.eval.DataFormatException;
 import dev.sentemb.eval.TaskNames;
 import dev.sentemb.eval.report.EvalReport;

@@ -3,7 +3,7 @@ package dev.sentemb.cli;
 import dev.sentemb.embed.EmbedResult;
 import dev.sentemb.embed.Encoder;
 import dev.sentemb.embed.ModelStore;
-import dev.sentemb.embed.Pooling;
+import dev.sentemb.strategy.Pooling;
 import dev.sentemb.embed.Similarity;
 import dev.sentemb.eval.Correlation;
 import dev.sentemb.eval.DataFormatException;

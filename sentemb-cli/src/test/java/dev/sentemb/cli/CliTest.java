@@ -112,7 +112,7 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         float[][] m = Npy.readMatrix(Files.newInputStream(out));
         assertEquals(3, m.length);
-        try (Encoder enc = Encoder.builder(model).normalize(true).pooling(dev.sentemb.embed.Pooling.MEAN).build()) {
+        try (Encoder enc = Encoder.builder(model).normalize(true).pooling(dev.sentemb.strategy.Pooling.MEAN).build()) {
             float[][] v = enc.embed(List.of("One.", "Two.", "Three."));
             for (int i = 0; i < 3; i++) {
                 assertArrayEquals(v[i], m[i], 1e-6f);

@@ -1,26 +1,37 @@
 package dev.sentemb.embed;
 
 import dev.sentemb.SentembException;
+import dev.sentemb.engine.EmbeddingEngine;
+import dev.sentemb.engine.EngineFullException;
+import dev.sentemb.engine.EngineInput;
 import dev.sentemb.engine.PrefixCache;
+import dev.sentemb.engine.Submission;
+import dev.sentemb.kernel.Kernels;
+import dev.sentemb.kernel.Parallel;
 import dev.sentemb.model.CachedPrefix;
-import dev.sentemb.model.PackedHidden;
+import dev.sentemb.model.PassOptions;
 import dev.sentemb.model.TransformerModel;
 import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
+import dev.sentemb.strategy.EmbeddingStrategy;
+import dev.sentemb.strategy.Pooling;
+import dev.sentemb.strategy.PromptEolStrategy;
 import dev.sentemb.tokenizer.Tokenizer;
 import dev.sentemb.weights.GgufFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 
 /**
- * The public entry point: a decoder LLM used as a PromptEOL sentence encoder.
+ * The public entry point: a decoder LLM used as a sentence encoder, PromptEOL by default.
  *
  * <pre>{@code
  * try (Encoder enc = Encoder.load("smollm2-135m")) {
@@ -29,64 +40,69 @@ import java.util.function.IntConsumer;
  * }
  * }</pre>
  *
- * Thread-safe: concurrent callers share the memory-mapped weights; each call owns its activations.
- * Identical prompts within a call are computed once; the template's head is computed once per
- * encoder and its keys/values reused (shared-prefix cache); sequences are packed without padding, so
- * a sentence's embedding does not depend on what else is in the call.
+ * An encoder is a strategy over a loaded model's {@link EmbeddingEngine}: a call prepares its sentences
+ * on the caller's thread (prompt, de-duplication, tokens, shared prefix) and submits them; the engine
+ * batches them with every other caller's. Thread-safe: any number of threads may call one encoder, and
+ * their sentences share forward passes. Identical prompts within a call are computed once; the
+ * strategy's shared prefix is computed once per encoder; sequences are packed without padding, so a
+ * sentence's embedding does not depend on what else is computed with it.
  */
 public final class Encoder implements AutoCloseable {
-    private final LoadedModel loaded;
+    private final Runtime runtime;
     private final Tokenizer tokenizer;
     private final TransformerModel model;
-    private final PromptTemplate template;
-    private final Pooling pooling;
+    private final EmbeddingStrategy strategy;
     private final boolean normalize;
-    private final int batchTokens;
     private final int maxPromptTokens;
-    private final int threads;
-    /** Whether closing this encoder closes the model (false for a {@link #withTemplate} view). */
-    private final boolean ownsModel;
-    private final boolean prefixCacheOn;
-    /** The template head's cached keys/values (and hidden-state sum, for mean pooling); null when the cache is off. */
+    private final boolean ownsRuntime;
+    /** The strategy's shared prefixes, computed on first use; null when the cache is off. */
     private final PrefixCache prefixes;
     private final LongAdder prompts = new LongAdder();
     private final LongAdder distinctPrompts = new LongAdder();
     private final LongAdder tokensRepresented = new LongAdder();
     private final LongAdder tokensComputed = new LongAdder();
 
-    private Encoder(Builder b, LoadedModel loaded) {
-        this(loaded, true, b.template, b.pooling, b.normalize, b.batchTokens, b.maxPromptTokens, b.threads, b.prefixCache);
+    /** What views of one loaded model share: the model, its engine and the pool it runs on. */
+    private record Runtime(LoadedModel loaded, Kernels kernels, Parallel ownPool, EmbeddingEngine engine, boolean prefixCache)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            try (Parallel p = ownPool; Kernels k = kernels; LoadedModel l = loaded; EmbeddingEngine e = engine) {
+                // closed in reverse order: the engine stops, then the model and its files, then the kernels and an own pool
+            }
+        }
     }
 
-    private Encoder(LoadedModel loaded, boolean ownsModel, PromptTemplate template, Pooling pooling, boolean normalize, int batchTokens,
-                    int maxPromptTokens, int threads, boolean prefixCache) {
-        this.loaded = loaded;
-        this.ownsModel = ownsModel;
-        this.prefixCacheOn = prefixCache;
-        this.tokenizer = loaded.tokenizer();
-        this.model = loaded.model();
-        this.threads = threads;
-        this.template = template;
-        this.pooling = pooling;
+    private Encoder(Runtime runtime, boolean ownsRuntime, EmbeddingStrategy strategy, boolean normalize, int maxPromptTokens) {
+        this.runtime = runtime;
+        this.ownsRuntime = ownsRuntime;
+        this.tokenizer = runtime.loaded().tokenizer();
+        this.model = runtime.loaded().model();
+        this.strategy = strategy;
         this.normalize = normalize;
-        this.batchTokens = batchTokens;
         this.maxPromptTokens = Math.min(maxPromptTokens, model.config().contextLength());
-        this.prefixes = prefixCache ? new PrefixCache(model, headCandidates()) : null;
+        this.prefixes = runtime.prefixCache() ? new PrefixCache(model, strategy.prefixCandidates(tokenizer), strategy.pass()) : null;
     }
 
     /**
-     * This encoder's model and options with another template, without loading the model again (a
-     * demonstration search scores hundreds of templates). The view shares the weights and threads; closing
-     * it leaves the model open, which stays this encoder's to close.
+     * This encoder's model and options with another strategy, without loading the model again (a
+     * demonstration search scores hundreds of templates). The view shares the weights and the engine, so
+     * its sentences and this encoder's share passes; closing it leaves the model open.
      */
-    public Encoder withTemplate(PromptTemplate other) {
-        return new Encoder(loaded, false, Objects.requireNonNull(other, "template"), pooling, normalize, batchTokens, maxPromptTokens,
-                threads, prefixCacheOn);
+    public Encoder withStrategy(EmbeddingStrategy other) {
+        return new Encoder(runtime, false, Objects.requireNonNull(other, "strategy"), normalize, maxPromptTokens);
     }
 
-    /** The template head's ids as the full prompt starts (render strips leading blanks). */
-    private List<int[]> headCandidates() {
-        return PrefixCache.headCandidates(tokenizer.encode(template.head().stripLeading()));
+    /** {@link #withStrategy} with this encoder's PromptEOL pooling and layer and another template. */
+    public Encoder withTemplate(PromptTemplate other) {
+        return withStrategy(promptEol().withTemplate(Objects.requireNonNull(other, "template")));
+    }
+
+    private PromptEolStrategy promptEol() {
+        if (strategy instanceof PromptEolStrategy p) {
+            return p;
+        }
+        throw new SentembException("this encoder's strategy is " + strategy.describe() + ", not PromptEOL");
     }
 
     /**
@@ -123,7 +139,7 @@ public final class Encoder implements AutoCloseable {
      * Embeds each sentence independently: a sentence that cannot be embedded (too long, null) gets
      * an error result and the others are unaffected. Results are in input order.
      *
-     * @param done called with the number of inputs finished so far (for progress bars); may be null
+     * @param done called on this thread with the number of inputs finished so far (for progress bars); may be null
      */
     public List<EmbedResult> embedEach(List<String> sentences, IntConsumer done) {
         int n = sentences.size();
@@ -138,18 +154,28 @@ public final class Encoder implements AutoCloseable {
                 results[i] = EmbedResult.failed("sentence is null");
                 continue;
             }
-            String prompt = template.render(s);
+            String prompt;
+            int[] ids;
+            try {
+                prompt = strategy.prompt(s);
+            } catch (RuntimeException e) {
+                results[i] = EmbedResult.failed("cannot build the prompt: " + e.getMessage());
+                continue;
+            }
             Integer slot = slotOfPrompt.get(prompt);
             if (slot == null) {
-                int[] ids;
                 try {
-                    ids = tokenizer.encode(prompt);
+                    ids = strategy.tokens(prompt, tokenizer);
                 } catch (RuntimeException e) {
                     results[i] = EmbedResult.failed("cannot tokenize: " + e.getMessage());
                     continue;
                 }
                 if (ids.length > maxPromptTokens) {
                     results[i] = EmbedResult.failed("prompt has " + ids.length + " tokens, more than the limit of " + maxPromptTokens);
+                    continue;
+                }
+                if (ids.length == 0) {
+                    results[i] = EmbedResult.failed("the prompt has no tokens");
                     continue;
                 }
                 slot = uniqueIds.size();
@@ -166,58 +192,101 @@ public final class Encoder implements AutoCloseable {
         for (int slot = 0; slot < uniqueIds.size(); slot++) {
             tokensRepresented.add((long) uniqueIds.get(slot).length * owners.get(slot).size());
         }
-        // Group the prompts by the cached prefix they continue (group 0: none, computed whole).
-        int groups = prefixes == null ? 1 : prefixes.candidateCount() + 1;
-        List<List<Integer>> byPrefix = new ArrayList<>();
-        for (int g = 0; g < groups; g++) {
-            byPrefix.add(new ArrayList<>());
+        // Prompts that continue a cached prefix come after those computed whole, longest prefix first,
+        // each group by length: similar lengths together keep passes evenly sized (no result depends on it).
+        int[] group = new int[uniqueIds.size()];
+        for (int slot = 0; slot < group.length; slot++) {
+            group[slot] = prefixes == null ? 0 : prefixes.match(uniqueIds.get(slot)) + 1;
         }
-        for (int slot = 0; slot < uniqueIds.size(); slot++) {
-            byPrefix.get(prefixes == null ? 0 : prefixes.match(uniqueIds.get(slot)) + 1).add(slot);
+        List<Integer> order = new ArrayList<>(group.length);
+        for (int slot = 0; slot < group.length; slot++) {
+            order.add(slot);
         }
-        for (int g = 0; g < groups; g++) {
-            CachedPrefix prefix = g == 0 ? null : prefixes.get(g - 1);
-            int skip = prefix == null ? 0 : prefix.length();
-            List<Integer> slots = byPrefix.get(g);
-            // Similar lengths together keep batches evenly sized; order does not change any result.
-            slots.sort(java.util.Comparator.comparingInt(slot -> uniqueIds.get(slot).length));
-            int at = 0;
-            while (at < slots.size()) {
-                int tokens = 0;
-                int end = at;
-                while (end < slots.size() && (end == at || tokens + uniqueIds.get(slots.get(end)).length - skip <= batchTokens)) {
-                    tokens += uniqueIds.get(slots.get(end)).length - skip;
-                    end++;
-                }
-                List<int[]> batch = new ArrayList<>(end - at);
-                for (int k = at; k < end; k++) {
-                    int[] ids = uniqueIds.get(slots.get(k));
-                    batch.add(skip == 0 ? ids : Arrays.copyOfRange(ids, skip, ids.length));
-                }
-                PackedHidden h = prefix == null ? model.forward(batch) : model.forward(batch, prefix);
-                tokensComputed.add(tokens);
-                for (int k = at; k < end; k++) {
-                    int seq = k - at;
-                    float[] v = pooling == Pooling.LAST ? h.lastToken(seq)
-                            : prefix == null ? h.meanOf(seq) : h.meanOf(seq, prefix.hiddenSum(), skip);
-                    if (normalize) {
-                        Similarity.normalize(v);
-                    }
-                    List<Integer> own = owners.get(slots.get(k));
-                    for (int j = 0; j < own.size(); j++) {
-                        results[own.get(j)] = EmbedResult.ok(j == 0 ? v : v.clone());
-                    }
-                    finished += own.size();
-                }
-                if (done != null) {
-                    done.accept(finished);
-                }
-                at = end;
+        order.sort(Comparator.<Integer>comparingInt(slot -> group[slot]).thenComparingInt(slot -> uniqueIds.get(slot).length));
+        List<EngineInput> inputs = new ArrayList<>(order.size());
+        PassOptions pass = strategy.pass();
+        for (int slot : order) {
+            CachedPrefix prefix = group[slot] == 0 ? null : prefixes.get(group[slot] - 1);
+            EngineInput in = new EngineInput(uniqueIds.get(slot), prefix, pass, this::readout);
+            tokensComputed.add(in.computedTokens());
+            inputs.add(in);
+        }
+        float[][] vectors = new float[order.size()][];
+        String[] errors = new String[order.size()];
+        run(inputs, vectors, errors, k -> owners.get(order.get(k)).size(), finished, done);
+        for (int k = 0; k < order.size(); k++) {
+            List<Integer> own = owners.get(order.get(k));
+            for (int j = 0; j < own.size(); j++) {
+                results[own.get(j)] = errors[k] != null ? EmbedResult.failed(errors[k])
+                        : EmbedResult.ok(j == 0 ? vectors[k] : vectors[k].clone());
             }
         }
         prompts.add(n);
         distinctPrompts.add(uniqueIds.size());
         return Arrays.asList(results);
+    }
+
+    private float[] readout(dev.sentemb.model.PromptStates states) {
+        float[] v = strategy.pool(states);
+        if (normalize) {
+            Similarity.normalize(v);
+        }
+        return v;
+    }
+
+    /**
+     * Submits the inputs to the engine (in windows of at most a quarter of its queue, waiting while other
+     * callers fill it) and waits for all of them, reporting progress on this thread.
+     */
+    private void run(List<EngineInput> inputs, float[][] vectors, String[] errors, java.util.function.IntUnaryOperator weightOf, int finishedBefore,
+                     IntConsumer done) {
+        EmbeddingEngine engine = runtime.engine();
+        int window = Math.max(1, engine.options().maxQueued() / 4);
+        int finished = finishedBefore;
+        for (int from = 0; from < inputs.size(); from += window) {
+            int to = Math.min(inputs.size(), from + window);
+            Submission sub = submitWaiting(engine, inputs.subList(from, to));
+            int seen = 0;
+            try {
+                while (seen < sub.size()) {
+                    int now = sub.awaitMoreThan(seen);
+                    for (int k = seen; k < now; k++) {
+                        finished += weightOf.applyAsInt(from + sub.completedAt(k));
+                    }
+                    seen = now;
+                    if (done != null) {
+                        done.accept(finished);
+                    }
+                }
+            } catch (InterruptedException e) {
+                sub.cancel();
+                Thread.currentThread().interrupt();
+                throw new SentembException("interrupted while embedding; the pending sentences were cancelled");
+            }
+            for (int k = 0; k < sub.size(); k++) {
+                try {
+                    vectors[from + k] = sub.future(k).join();
+                } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    errors[from + k] = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+                }
+            }
+        }
+    }
+
+    private static Submission submitWaiting(EmbeddingEngine engine, List<EngineInput> inputs) {
+        while (true) {
+            try {
+                return engine.submit(inputs);
+            } catch (EngineFullException full) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SentembException("interrupted while waiting for room in the engine's queue");
+                }
+            }
+        }
     }
 
     /**
@@ -236,11 +305,11 @@ public final class Encoder implements AutoCloseable {
 
     /** The token ids of the prompt this encoder builds for a sentence. */
     public int[] promptIds(String sentence) {
-        return tokenizer.encode(template.render(sentence));
+        return strategy.tokens(strategy.prompt(sentence), tokenizer);
     }
 
     public String prompt(String sentence) {
-        return template.render(sentence);
+        return strategy.prompt(sentence);
     }
 
     /** The model's shape. */
@@ -248,21 +317,37 @@ public final class Encoder implements AutoCloseable {
         return model.config();
     }
 
-    /** Kernel threads of this encoder's model. */
+    /** Threads of the compute pool this encoder's model runs on. */
     public int threads() {
-        return threads;
+        return runtime.kernels().pool().threads();
+    }
+
+    /** The compute pool this encoder's model runs on (shared with other models unless it was given its own). */
+    public Parallel pool() {
+        return runtime.kernels().pool();
+    }
+
+    /** The engine every caller of this loaded model shares (a server or a Spark executor submits to it directly). */
+    public EmbeddingEngine engine() {
+        return runtime.engine();
     }
 
     public int dimension() {
         return model.outputDim();
     }
 
-    public PromptTemplate template() {
-        return template;
+    public EmbeddingStrategy strategy() {
+        return strategy;
     }
 
+    /** The PromptEOL template (this encoder's strategy must be PromptEOL). */
+    public PromptTemplate template() {
+        return promptEol().template();
+    }
+
+    /** The PromptEOL pooling (this encoder's strategy must be PromptEOL). */
     public Pooling pooling() {
-        return pooling;
+        return promptEol().pooling();
     }
 
     public Tokenizer tokenizer() {
@@ -271,18 +356,18 @@ public final class Encoder implements AutoCloseable {
 
     /** The GGUF file, or null when the model came from a Hugging Face directory. */
     public GgufFile file() {
-        return loaded.gguf();
+        return runtime.loaded().gguf();
     }
 
     /** The model's GGUF file or Hugging Face directory. */
     public Path modelPath() {
-        return loaded.path();
+        return runtime.loaded().path();
     }
 
     @Override
     public void close() {
-        if (ownsModel) {
-            loaded.close();
+        if (ownsRuntime) {
+            runtime.close();
         }
     }
 
@@ -291,9 +376,12 @@ public final class Encoder implements AutoCloseable {
         private final String model;
         private PromptTemplate template = PromptTemplate.eol();
         private Pooling pooling = Pooling.LAST;
+        private int layer = PassOptions.FINAL_LAYER;
+        private EmbeddingStrategy strategy;
         private boolean normalize;
-        private int threads = Runtime.getRuntime().availableProcessors();
-        private int batchTokens = 1024;
+        private Integer threads;
+        private Parallel pool;
+        private EmbeddingEngine.Options engine = EmbeddingEngine.Options.DEFAULT;
         private int maxPromptTokens = Integer.MAX_VALUE;
         private boolean prefixCache = true;
         private ModelStore store = ModelStore.standard();
@@ -322,12 +410,29 @@ public final class Encoder implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Which layer's states PromptEOL reads: {@link PassOptions#FINAL_LAYER} (default, the final norm's
+         * output) or a Hugging Face {@code hidden_states} index (0 = embeddings); earlier layers cost less.
+         */
+        public Builder layer(int layer) {
+            new PassOptions(layer, null);
+            this.layer = layer;
+            return this;
+        }
+
+        /** Another strategy than PromptEOL (then template, pooling and layer are ignored). */
+        public Builder strategy(EmbeddingStrategy s) {
+            this.strategy = Objects.requireNonNull(s);
+            return this;
+        }
+
         /** Scale every embedding to unit length. */
         public Builder normalize(boolean on) {
             this.normalize = on;
             return this;
         }
 
+        /** Run on a pool of {@code n} threads of this encoder's own (closed with it) instead of the JVM's shared pool. */
         public Builder threads(int n) {
             if (n < 1) {
                 throw new SentembException("threads must be at least 1, got " + n);
@@ -336,12 +441,24 @@ public final class Encoder implements AutoCloseable {
             return this;
         }
 
+        /** Run on the application's pool, which the encoder borrows (default: {@link Parallel#common()}). */
+        public Builder pool(Parallel p) {
+            this.pool = Objects.requireNonNull(p);
+            return this;
+        }
+
         /** Tokens per packed forward pass: larger batches use the cores better, cost more memory. */
         public Builder batchTokens(int n) {
             if (n < 1) {
                 throw new SentembException("batch tokens must be at least 1, got " + n);
             }
-            this.batchTokens = n;
+            this.engine = engine.withBatchTokens(n);
+            return this;
+        }
+
+        /** The engine's scheduler settings (token budget, queue bound, coalescing). */
+        public Builder engine(EmbeddingEngine.Options o) {
+            this.engine = Objects.requireNonNull(o);
             return this;
         }
 
@@ -352,8 +469,8 @@ public final class Encoder implements AutoCloseable {
         }
 
         /**
-         * Compute the template's head (demonstration and text before the sentence) once and reuse its
-         * keys/values for every prompt (default on; results are the same bit for bit either way).
+         * Compute the strategy's shared prefix (the template's head) once and reuse its keys/values for
+         * every prompt (default on; results are the same bit for bit either way).
          */
         public Builder prefixCache(boolean on) {
             this.prefixCache = on;
@@ -390,12 +507,18 @@ public final class Encoder implements AutoCloseable {
         }
 
         public Encoder build() {
+            EmbeddingStrategy s = strategy != null ? strategy : new PromptEolStrategy(template, pooling, layer);
             Path path = store.resolve(model, fetchProgress);
-            LoadedModel loaded = LoadedModel.open(path, threads, adapter, mergeAdapter, quantizeQ8);
+            Parallel own = pool == null && threads != null ? new Parallel(threads) : null;
+            Kernels kernels = Kernels.vector(own != null ? own : pool != null ? pool : Parallel.common());
+            LoadedModel loaded = null;
+            EmbeddingEngine eng = null;
             try {
-                return new Encoder(this, loaded);
+                loaded = LoadedModel.open(path, kernels, adapter, mergeAdapter, quantizeQ8);
+                eng = new EmbeddingEngine(loaded.model(), engine);
+                return new Encoder(new Runtime(loaded, kernels, own, eng, prefixCache), true, s, normalize, maxPromptTokens);
             } catch (RuntimeException e) {
-                loaded.close();
+                new Runtime(loaded, kernels, own, eng, prefixCache).close();
                 throw e;
             }
         }

@@ -27,16 +27,14 @@ record LoadedModel(Path path, GgufFile gguf, HfCheckpoint hf, Tokenizer tokenize
      * @param merge   merge the adapter into the weights (else apply it on the fly)
      * @param q8      quantize a Hugging Face checkpoint's matrices to Q8_0 on load
      */
-    static LoadedModel open(Path path, int threads, Path adapter, boolean merge, boolean q8) {
+    static LoadedModel open(Path path, Kernels kernels, Path adapter, boolean merge, boolean q8) {
         if (Files.isDirectory(path)) {
             HfCheckpoint ckpt = HfCheckpoint.open(path);
-            Kernels kernels = Kernels.vector(threads);
             try {
                 Tokenizer tok = HfTokenizers.fromDirectory(path);
                 LoraAdapter lora = adapter == null ? null : LoraAdapter.load(adapter, merge);
                 return new LoadedModel(path, null, ckpt, tok, HfModels.load(ckpt, kernels, q8, lora));
             } catch (RuntimeException e) {
-                kernels.close();
                 ckpt.close();
                 throw e;
             }
@@ -48,7 +46,7 @@ record LoadedModel(Path path, GgufFile gguf, HfCheckpoint hf, Tokenizer tokenize
         GgufFile f = GgufFile.open(path);
         try {
             LoraAdapter lora = adapter == null ? null : LoraAdapter.load(adapter, merge);
-            return new LoadedModel(path, f, null, Tokenizers.fromGguf(f), ModelLoader.load(f, threads, lora));
+            return new LoadedModel(path, f, null, Tokenizers.fromGguf(f), ModelLoader.load(f, kernels, lora));
         } catch (RuntimeException e) {
             f.close();
             throw e;

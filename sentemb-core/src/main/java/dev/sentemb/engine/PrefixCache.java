@@ -1,6 +1,7 @@
 package dev.sentemb.engine;
 
 import dev.sentemb.model.CachedPrefix;
+import dev.sentemb.model.PassOptions;
 import dev.sentemb.model.TransformerModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,22 +9,24 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The shared-prefix KV cache of one model and template: a few candidate token prefixes (e.g. the
+ * The shared-prefix KV cache of one model and strategy: a few candidate token prefixes (e.g. the
  * template head's ids, and the same without its last token, in case BPE merges that token with the
- * sentence), each run through the model once, on first use, and reused by every prompt that starts
- * with it.
+ * sentence), each run through the model once, on first use, with the strategy's pass options, and reused
+ * by every prompt that starts with it.
  *
  * <p>Exactness never rests on how the head was tokenized: a prompt uses a prefix only if its own full
  * tokenization begins with exactly those ids; otherwise it is computed from scratch. Thread-safe.
  */
 public final class PrefixCache {
     private final TransformerModel model;
+    private final PassOptions pass;
     private final List<int[]> candidates;   // longest first
     private final CachedPrefix[] computed;  // lazily filled, same order
 
     /** Candidates that are empty or repeated are dropped; the longest matching one wins. */
-    public PrefixCache(TransformerModel model, List<int[]> candidates) {
+    public PrefixCache(TransformerModel model, List<int[]> candidates, PassOptions pass) {
         this.model = model;
+        this.pass = pass;
         List<int[]> kept = new ArrayList<>();
         for (int[] c : candidates) {
             if (c.length > 0 && kept.stream().noneMatch(k -> Arrays.equals(k, c))) {
@@ -33,19 +36,6 @@ public final class PrefixCache {
         kept.sort(Comparator.comparingInt((int[] c) -> c.length).reversed());
         this.candidates = List.copyOf(kept);
         this.computed = new CachedPrefix[kept.size()];
-    }
-
-    /**
-     * Candidate prefixes for a template whose text before the sentence tokenizes to {@code headIds}:
-     * the head itself and the head without its last token (which may merge with the sentence's start).
-     */
-    public static List<int[]> headCandidates(int[] headIds) {
-        List<int[]> c = new ArrayList<>();
-        c.add(headIds);
-        if (headIds.length > 1) {
-            c.add(Arrays.copyOf(headIds, headIds.length - 1));
-        }
-        return c;
     }
 
     /** Index of the longest candidate that {@code ids} start with (with at least one token after it), or -1. */
@@ -72,7 +62,7 @@ public final class PrefixCache {
     /** The cached state of candidate {@code index}, running the prefix through the model on first use. */
     public synchronized CachedPrefix get(int index) {
         if (computed[index] == null) {
-            computed[index] = model.prefill(candidates.get(index));
+            computed[index] = model.prefill(candidates.get(index), pass);
         }
         return computed[index];
     }

@@ -1,5 +1,6 @@
 /**
- * Execution around the model: splitting work into packed batches ({@link dev.sentemb.engine.BatchPlanner}).
- * The shared-prefix KV cache and cross-caller request batching will live here.
+ * Execution around the model: {@link dev.sentemb.engine.EmbeddingEngine} (one scheduler per loaded
+ * model packing every caller's prepared inputs into forward passes under a token budget, fair between
+ * callers, bounded, cancellable) and the shared-prefix KV cache ({@link dev.sentemb.engine.PrefixCache}).
  */
 package dev.sentemb.engine;

@@ -9,10 +9,21 @@ package dev.sentemb.kernel;
  */
 public interface Kernels extends AutoCloseable {
 
-    /** The Vector API implementation on a fixed pool of {@code threads} threads (the caller included). */
+    /**
+     * The Vector API implementation on a pool of its own of {@code threads} threads (the caller
+     * included); {@link #close} stops that pool.
+     */
     static Kernels vector(int threads) {
-        return new VectorKernels(threads);
+        return new VectorKernels(new Parallel(threads), true);
     }
+
+    /** The Vector API implementation on the application's pool, which it borrows: {@link #close} leaves it running. */
+    static Kernels vector(Parallel pool) {
+        return new VectorKernels(pool, false);
+    }
+
+    /** The pool the kernels run on. */
+    Parallel pool();
 
     /** Threads a single call may use. */
     int threads();
@@ -91,7 +102,7 @@ public interface Kernels extends AutoCloseable {
         }
     }
 
-    /** Stops the pool's threads. */
+    /** Stops the pool's threads if the kernels own it. */
     @Override
     void close();
 }

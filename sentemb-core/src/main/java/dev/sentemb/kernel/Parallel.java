@@ -15,24 +15,64 @@ import java.util.function.Supplier;
  * plus {@code threads - 1} daemon workers. Items are claimed dynamically from a shared counter, so
  * uneven items (attention over long and short sequences) balance themselves.
  *
+ * <p>This is the compute pool an application owns: one per JVM by default ({@link #common()}, sized to
+ * the cores), passed to every model it loads, so two models in one process share the cores instead of
+ * each starting threads of its own. Closing a model never closes the pool.
+ *
  * <p>The caller always works too and waits for <em>items</em>, not for helper tasks: if the workers are
  * busy with another caller's loop, this caller simply does all the items itself. That keeps concurrent
  * callers deadlock-free and keeps the per-loop overhead at one queue hand-off per worker.
  */
 public final class Parallel implements AutoCloseable {
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    private static volatile Parallel common;
+
     private final int threads;
+    private final String name;
     private final ExecutorService workers;
 
+    /**
+     * The JVM's default pool, sized to the available cores, created on first use; its workers are
+     * daemon threads, and closing it is refused (an application that wants to stop threads makes its own).
+     */
+    public static Parallel common() {
+        Parallel p = common;
+        if (p == null) {
+            synchronized (Parallel.class) {
+                p = common;
+                if (p == null) {
+                    p = new Parallel(Runtime.getRuntime().availableProcessors(), true);
+                    common = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    private final boolean shared;
+
+    /** A pool of {@code threads} threads: the caller of each loop plus {@code threads - 1} daemon workers. */
     public Parallel(int threads) {
+        this(threads, false);
+    }
+
+    private Parallel(int threads, boolean shared) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, daemonFactory());
+        this.shared = shared;
+        this.name = "sentemb-pool-" + POOLS.incrementAndGet();
+        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, daemonFactory(name));
     }
 
     public int threads() {
         return threads;
+    }
+
+    /** The prefix of this pool's worker thread names ({@code sentemb-pool-N-worker-M}). */
+    public String name() {
+        return name;
     }
 
     /** Runs {@code body.accept(i)} for every i in [0, items), spread over the pool; rethrows the first failure. */
@@ -67,15 +107,15 @@ public final class Parallel implements AutoCloseable {
 
     @Override
     public void close() {
-        if (workers != null) {
+        if (!shared && workers != null) {
             workers.shutdown();
         }
     }
 
-    private static ThreadFactory daemonFactory() {
+    private static ThreadFactory daemonFactory(String pool) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, "sentemb-kernel-" + n.incrementAndGet());
+            Thread t = new Thread(r, pool + "-worker-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

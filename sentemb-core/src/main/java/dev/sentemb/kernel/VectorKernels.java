@@ -9,9 +9,16 @@ final class VectorKernels implements Kernels {
     private static final int CHUNK_ELEMENTS = 1 << 15;
 
     private final Parallel parallel;
+    private final boolean ownsPool;
 
-    VectorKernels(int threads) {
-        this.parallel = new Parallel(threads);
+    VectorKernels(Parallel pool, boolean ownsPool) {
+        this.parallel = pool;
+        this.ownsPool = ownsPool;
+    }
+
+    @Override
+    public Parallel pool() {
+        return parallel;
     }
 
     @Override
@@ -74,7 +81,9 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void close() {
-        parallel.close();
+        if (ownsPool) {
+            parallel.close();
+        }
     }
 
     private interface RowRange {

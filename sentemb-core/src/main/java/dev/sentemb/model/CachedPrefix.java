@@ -9,17 +9,18 @@ import java.util.List;
  * each sequence's remaining tokens, and gets bit for bit what running the whole prompt would give,
  * because causal attention makes the prefix's keys and values independent of anything after them.
  *
- * @param tokens the prefix's ids; a sequence may follow it only if its full prompt starts with them
- * @param layers one {@link KvPrefix} per layer, in order; empty when the model does not cache (then
- *               {@link TransformerModel#forward(List, CachedPrefix)} recomputes the prefix)
- * @param hiddenSum the sum, in double and in row order, of the prefix's final hidden states (what mean
- *               pooling needs of the prefix)
+ * @param tokens    the prefix's ids; a sequence may follow it only if its full prompt starts with them
+ * @param layers    one {@link KvPrefix} per block the pass runs, in order
+ * @param hiddenSum the sum, in double and in row order, of the prefix's hidden states at the pass's
+ *                  output layer (what mean pooling needs of the prefix)
+ * @param pass      the options it was computed with; only a pass with the same options continues it
  */
-public record CachedPrefix(int[] tokens, List<KvPrefix> layers, double[] hiddenSum) {
+public record CachedPrefix(int[] tokens, List<KvPrefix> layers, double[] hiddenSum, PassOptions pass) {
     public CachedPrefix {
         tokens = tokens.clone();
         layers = List.copyOf(layers);
         java.util.Objects.requireNonNull(hiddenSum, "hiddenSum");
+        java.util.Objects.requireNonNull(pass, "pass");
     }
 
     public int length() {

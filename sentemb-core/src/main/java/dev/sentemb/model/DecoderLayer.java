@@ -5,13 +5,10 @@ import dev.sentemb.kernel.KvPrefix;
 import java.util.List;
 
 /** One pre-norm decoder block: x += attn(norm(x)); x += mlp(norm(x)). */
-public record DecoderLayer(RmsNorm attentionNorm, GroupedQueryAttention attention, RmsNorm mlpNorm, GatedMlp mlp) {
+public record DecoderLayer(RmsNorm attentionNorm, GroupedQueryAttention attention, RmsNorm mlpNorm, GatedMlp mlp) implements Block {
 
-    /**
-     * Updates the residual stream x [T × d] in place as layer {@code layer} of the model (which cached
-     * prefix layer to read; see GroupedQueryAttention), in the pass's workspace.
-     */
-    void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
+    @Override
+    public void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
         int rows = batch.tokenCount();
         float[] h = attentionNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length));
         float[] a = attention.forward(kernels, h, batch, layer, keep, ws);

@@ -6,36 +6,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the pre-norm decoder families share: token embedding, a stack of blocks over the residual
- * stream, a final RMSNorm, the shared-prefix cache (a prefix's per-layer keys and values, kept by
- * {@link #prefill} and continued by {@link #forward(List, CachedPrefix)}) and the pool of activation
- * workspaces. A family supplies its blocks and, if it scales them, its embeddings.
+ * The one layer loop every architecture runs: embed the packed tokens into the residual stream, run the
+ * blocks in order (stopping early when the pass asks for an earlier layer, calling the pass's hook after
+ * each), then finish (the final norm, and for OPT its output projection). The shared-prefix cache lives
+ * here too: {@link #prefill} keeps every block's keys and values, and
+ * {@link #forward(List, CachedPrefix, PassOptions)} continues them. An architecture supplies its blocks,
+ * its embedding and its finish.
  */
 abstract class DecoderStack implements TransformerModel {
     protected final ModelConfig config;
     protected final Kernels kernels;
-    private final TokenEmbedding embedding;
-    private final RmsNorm finalNorm;
-    private final int layerCount;
+    private final List<? extends Block> blocks;
     private final Workspace.Pool workspaces = new Workspace.Pool();
+    /** Released by {@link #close}: what the loader opened for this model alone (kernels of its own), or null. */
+    private volatile AutoCloseable owned;
 
-    DecoderStack(ModelConfig config, Kernels kernels, TokenEmbedding embedding, int layerCount, RmsNorm finalNorm) {
+    DecoderStack(ModelConfig config, Kernels kernels, List<? extends Block> blocks) {
         this.config = config;
         this.kernels = kernels;
-        this.embedding = embedding;
-        this.layerCount = layerCount;
-        this.finalNorm = finalNorm;
+        this.blocks = List.copyOf(blocks);
     }
 
-    /**
-     * Runs block {@code layer} on the residual stream x [T × d] in place; {@code keep} (if not null)
-     * receives the layer's keys and values.
-     */
-    abstract void forwardLayer(int layer, float[] x, PackedBatch batch, List<KvPrefix> keep, Workspace ws);
+    /** The residual stream's first value, [T × d] (HF's {@code hidden_states[0]}). */
+    abstract float[] embed(PackedBatch batch);
 
-    /** The residual stream's first value, [T × d]: the tokens' embeddings (a family may scale them). */
-    float[] embed(int[] tokens) {
-        return embedding.lookup(tokens);
+    /** The final hidden states [T × outputDim] from the last block's stream; may work in place. */
+    abstract float[] finish(float[] x, int rows);
+
+    /** Hands the model something to release when it is closed (kernels created for it alone). */
+    final void ownAlso(AutoCloseable resource) {
+        this.owned = resource;
     }
 
     @Override
@@ -44,46 +44,56 @@ abstract class DecoderStack implements TransformerModel {
     }
 
     @Override
-    public PackedHidden forward(List<int[]> sequences) {
-        return run(PackedBatch.of(sequences, config.vocabSize()), null);
-    }
-
-    @Override
-    public CachedPrefix prefill(int[] tokens) {
-        List<KvPrefix> keep = new ArrayList<>(layerCount);
-        PackedHidden h = run(PackedBatch.of(List.of(tokens), config.vocabSize()), keep);
-        return new CachedPrefix(tokens, keep, h.sumOf(0, null));
-    }
-
-    /**
-     * Continues a cached prefix: positions start after it and attention sees its keys first (a
-     * sliding window is counted over the prefix's positions and the sequence's own alike).
-     */
-    @Override
-    public PackedHidden forward(List<int[]> suffixes, CachedPrefix prefix) {
-        if (prefix.layers().size() != layerCount) {
-            return TransformerModel.super.forward(suffixes, prefix); // not built by this model's prefill
+    public final PackedHidden forward(List<int[]> sequences, CachedPrefix prefix, PassOptions pass) {
+        if (prefix == null) {
+            return run(PackedBatch.of(sequences, config.vocabSize()), null, pass);
         }
-        return run(PackedBatch.after(prefix, suffixes, config.vocabSize()), null);
+        if (!prefix.pass().equals(pass) || prefix.layers().size() != pass.resolve(blocks.size())) {
+            throw new IllegalArgumentException("a prefix cached for " + prefix.pass() + " cannot continue a pass for " + pass);
+        }
+        return run(PackedBatch.after(prefix, sequences, config.vocabSize()), null, pass);
     }
 
-    /** The forward pass; {@code keep} (if not null) collects every layer's keys and values. */
-    private PackedHidden run(PackedBatch batch, List<KvPrefix> keep) {
-        float[] x = embed(batch.tokens()); // residual stream [T × d]
+    @Override
+    public final CachedPrefix prefill(int[] tokens, PassOptions pass) {
+        List<KvPrefix> keep = new ArrayList<>(blocks.size());
+        PackedHidden h = run(PackedBatch.of(List.of(tokens), config.vocabSize()), keep, pass);
+        return new CachedPrefix(tokens, keep, h.sumOf(0, null), pass);
+    }
+
+    /** The forward pass; {@code keep} (if not null) collects every block's keys and values. */
+    private PackedHidden run(PackedBatch batch, List<KvPrefix> keep, PassOptions pass) {
+        int stop = pass.resolve(blocks.size());
+        int rows = batch.tokenCount();
+        float[] x = embed(batch); // residual stream [T × d]
+        LayerStates view = pass.hook() == null ? null : new LayerStates(x, batch, config.dim());
         Workspace ws = workspaces.take();
         try {
-            for (int i = 0; i < layerCount; i++) {
-                forwardLayer(i, x, batch, keep, ws);
+            for (int i = 0; i < stop; i++) {
+                blocks.get(i).forward(kernels, x, batch, i, keep, ws);
+                if (view != null) {
+                    pass.hook().afterLayer(i + 1, view);
+                }
             }
         } finally {
             workspaces.give(ws);
         }
-        finalNorm.apply(kernels, x, batch.tokenCount(), x); // in place: the stream is not needed after
-        return new PackedHidden(x, batch.offsets().clone(), config.dim());
+        if (stop < blocks.size()) {
+            return new PackedHidden(x, batch.offsets().clone(), config.dim());
+        }
+        return new PackedHidden(finish(x, rows), batch.offsets().clone(), outputDim());
     }
 
     @Override
     public void close() {
-        kernels.close();
+        AutoCloseable o = owned;
+        owned = null;
+        if (o != null) {
+            try {
+                o.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + o, e);
+            }
+        }
     }
 }

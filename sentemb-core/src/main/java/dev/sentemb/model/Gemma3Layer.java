@@ -9,10 +9,10 @@ import java.util.List;
  * x += postNorm(attn(preNorm(x))); x += postNorm(mlp(preNorm(x))).
  */
 public record Gemma3Layer(RmsNorm attentionNorm, GroupedQueryAttention attention, RmsNorm postAttentionNorm,
-                          RmsNorm mlpNorm, GatedMlp mlp, RmsNorm postMlpNorm) {
+                          RmsNorm mlpNorm, GatedMlp mlp, RmsNorm postMlpNorm) implements Block {
 
-    /** Updates the residual stream x [T × d] in place as layer {@code layer}, in the pass's workspace; see {@link DecoderLayer}. */
-    void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
+    @Override
+    public void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
         int rows = batch.tokenCount();
         float[] h = attentionNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length));
         float[] a = attention.forward(kernels, h, batch, layer, keep, ws);

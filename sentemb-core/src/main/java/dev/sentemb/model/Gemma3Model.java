@@ -2,7 +2,6 @@ package dev.sentemb.model;
 
 import dev.sentemb.kernel.AttentionShape;
 import dev.sentemb.kernel.Kernels;
-import dev.sentemb.kernel.KvPrefix;
 import dev.sentemb.kernel.Rope;
 import dev.sentemb.kernel.RopeStyle;
 import dev.sentemb.weights.GgufFile;
@@ -26,12 +25,14 @@ public final class Gemma3Model extends DecoderStack {
     static final float LOCAL_ROPE_BASE = 10_000f;
 
     private final float embeddingScale;
-    private final List<Gemma3Layer> layers;
+    private final TokenEmbedding embedding;
+    private final RmsNorm finalNorm;
 
     private Gemma3Model(ModelConfig config, Kernels kernels, TokenEmbedding embedding, List<Gemma3Layer> layers, RmsNorm finalNorm) {
-        super(config, kernels, embedding, layers.size(), finalNorm);
+        super(config, kernels, layers);
         this.embeddingScale = (float) Math.sqrt(config.dim());
-        this.layers = List.copyOf(layers);
+        this.embedding = embedding;
+        this.finalNorm = finalNorm;
     }
 
     /** Whether layer {@code i} is local (sliding-window); every {@value #GLOBAL_EVERY}th is global. */
@@ -113,8 +114,8 @@ public final class Gemma3Model extends DecoderStack {
 
     /** Gemma scales its embeddings by √d. */
     @Override
-    float[] embed(int[] tokens) {
-        float[] x = super.embed(tokens);
+    float[] embed(PackedBatch batch) {
+        float[] x = embedding.lookup(batch.tokens());
         for (int i = 0; i < x.length; i++) {
             x[i] *= embeddingScale;
         }
@@ -122,7 +123,7 @@ public final class Gemma3Model extends DecoderStack {
     }
 
     @Override
-    void forwardLayer(int layer, float[] x, PackedBatch batch, List<KvPrefix> keep, Workspace ws) {
-        layers.get(layer).forward(kernels, x, batch, layer, keep, ws);
+    float[] finish(float[] x, int rows) {
+        return finalNorm.apply(kernels, x, rows, x);
     }
 }

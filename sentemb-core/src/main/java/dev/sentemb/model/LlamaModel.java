@@ -2,7 +2,6 @@ package dev.sentemb.model;
 
 import dev.sentemb.kernel.AttentionShape;
 import dev.sentemb.kernel.Kernels;
-import dev.sentemb.kernel.KvPrefix;
 import dev.sentemb.kernel.Rope;
 import dev.sentemb.kernel.RopeStyle;
 import dev.sentemb.weights.GgufFile;
@@ -18,11 +17,13 @@ import java.util.Set;
 public final class LlamaModel extends DecoderStack {
     private static final Set<String> ROPE_SCALINGS = Set.of("none", "linear");
 
-    private final List<DecoderLayer> layers;
+    private final TokenEmbedding embedding;
+    private final RmsNorm finalNorm;
 
     LlamaModel(ModelConfig config, Kernels kernels, TokenEmbedding embedding, List<DecoderLayer> layers, RmsNorm finalNorm) {
-        super(config, kernels, embedding, layers.size(), finalNorm);
-        this.layers = List.copyOf(layers);
+        super(config, kernels, layers);
+        this.embedding = embedding;
+        this.finalNorm = finalNorm;
     }
 
     /** Builds the model over the file's tensors (llama.cpp names); the file must stay open while it is used. */
@@ -75,7 +76,12 @@ public final class LlamaModel extends DecoderStack {
     }
 
     @Override
-    void forwardLayer(int layer, float[] x, PackedBatch batch, List<KvPrefix> keep, Workspace ws) {
-        layers.get(layer).forward(kernels, x, batch, layer, keep, ws);
+    float[] embed(PackedBatch batch) {
+        return embedding.lookup(batch.tokens());
+    }
+
+    @Override
+    float[] finish(float[] x, int rows) {
+        return finalNorm.apply(kernels, x, rows, x); // in place: the stream is not needed after
     }
 }

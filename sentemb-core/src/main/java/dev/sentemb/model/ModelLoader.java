@@ -21,7 +21,7 @@ public final class ModelLoader {
     public static TransformerModel load(GgufFile file, int threads) {
         Kernels kernels = Kernels.vector(threads);
         try {
-            return load(file, kernels);
+            return owning(load(file, kernels), kernels);
         } catch (RuntimeException e) {
             kernels.close();
             throw e;
@@ -33,24 +33,37 @@ public final class ModelLoader {
      * threads; {@code adapter} null loads the plain model.
      */
     public static TransformerModel load(GgufFile file, int threads, LoraAdapter adapter) {
-        if (adapter == null) {
-            return load(file, threads);
-        }
-        String arch = file.metadata().getString("general.architecture", "");
         Kernels kernels = Kernels.vector(threads);
         try {
-            return switch (arch) {
-                case "llama" -> LlamaModel.load(file, ModelConfig.fromGguf(file), kernels, RopeStyle.NORM, adapter);
-                case "qwen2" -> LlamaModel.load(file, ModelConfig.fromGguf(file), kernels, RopeStyle.NEOX, adapter);
-                default -> throw new UnsupportedArchitectureException(arch + " with a LoRA adapter", List.of("llama", "qwen2"));
-            };
+            return owning(load(file, kernels, adapter), kernels);
         } catch (RuntimeException e) {
             kernels.close();
             throw e;
         }
     }
 
-    /** Loads on the given kernels; the model's {@code close()} closes them. The file must outlive the model. */
+    /** Loads on borrowed kernels with a PEFT LoRA adapter applied (llama and qwen2); {@code adapter} null loads the plain model. */
+    public static TransformerModel load(GgufFile file, Kernels kernels, LoraAdapter adapter) {
+        if (adapter == null) {
+            return load(file, kernels);
+        }
+        String arch = file.metadata().getString("general.architecture", "");
+        {
+            return switch (arch) {
+                case "llama" -> LlamaModel.load(file, ModelConfig.fromGguf(file), kernels, RopeStyle.NORM, adapter);
+                case "qwen2" -> LlamaModel.load(file, ModelConfig.fromGguf(file), kernels, RopeStyle.NEOX, adapter);
+                default -> throw new UnsupportedArchitectureException(arch + " with a LoRA adapter", List.of("llama", "qwen2"));
+            };
+        }
+    }
+
+    /** The model, closing {@code kernels} when it is closed (they were made for it alone). */
+    private static TransformerModel owning(TransformerModel m, Kernels kernels) {
+        ((DecoderStack) m).ownAlso(kernels);
+        return m;
+    }
+
+    /** Loads on the given kernels, which the model borrows (closing it leaves them open). The file must outlive the model. */
     public static TransformerModel load(GgufFile file, Kernels kernels) {
         String arch = file.metadata().getString("general.architecture", "");
         // RoPE layout per architecture follows llama.cpp: the converter permutes llama's Q/K rows

@@ -2,6 +2,8 @@ package dev.sentemb.model;
 
 import dev.sentemb.kernel.AttentionShape;
 import dev.sentemb.kernel.Kernels;
+import dev.sentemb.kernel.KvPrefix;
+import java.util.List;
 
 /**
  * One OPT decoder block: multi-head attention with biases and no rotary positions, then a ReLU MLP
@@ -9,17 +11,21 @@ import dev.sentemb.kernel.Kernels;
  * the residual add, {@code do_layer_norm_before = false}, as in opt-350m).
  */
 record OptLayer(LayerNorm attentionNorm, Linear wq, Linear wk, Linear wv, Linear wo, AttentionShape shape,
-                LayerNorm mlpNorm, Linear fc1, Linear fc2, boolean preNorm) {
+                LayerNorm mlpNorm, Linear fc1, Linear fc2, boolean preNorm) implements Block {
 
-    /** Updates the residual stream x [T × d] in place, in the pass's workspace. */
-    void forward(Kernels kernels, float[] x, PackedBatch batch, Workspace ws) {
+    @Override
+    public void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
         int rows = batch.tokenCount();
         float[] h = preNorm ? attentionNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length)) : x;
         float[] q = wq.forward(kernels, h, rows, ws.get(Workspace.Buffer.Q, rows * shape.qWidth()));
-        float[] k = wk.forward(kernels, h, rows, ws.get(Workspace.Buffer.K, rows * shape.kvWidth()));
-        float[] v = wv.forward(kernels, h, rows, ws.get(Workspace.Buffer.V, rows * shape.kvWidth()));
+        int kvSize = rows * shape.kvWidth();
+        float[] k = wk.forward(kernels, h, rows, keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.K, kvSize));
+        float[] v = wv.forward(kernels, h, rows, keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.V, kvSize));
+        if (keep != null) { // OPT's keys carry no rotation: a prefix's are reused as they are
+            keep.add(new KvPrefix(k, v, rows));
+        }
         float[] context = ws.get(Workspace.Buffer.CONTEXT, rows * shape.qWidth());
-        kernels.attention(q, k, v, batch.offsets(), shape, context);
+        kernels.attention(q, k, v, batch.offsets(), batch.past(layer), shape, context);
         kernels.add(x, wo.forward(kernels, context, rows, ws.get(Workspace.Buffer.PROJECTED, x.length)), x.length);
         if (!preNorm) {
             kernels.layerNorm(x, rows, attentionNorm.weight(), attentionNorm.bias(), attentionNorm.eps(), x);

@@ -14,30 +14,24 @@ import java.util.List;
  * (pre-LN models only), then {@code project_out}. The output — HF's {@code hidden_states[-1]} — is
  * word_embed_proj_dim wide.
  */
-final class OptModel implements TransformerModel {
+final class OptModel extends DecoderStack {
     /** OPTLearnedPositionalEmbedding's offset: position p reads row p + 2. */
     static final int POSITION_OFFSET = 2;
     private static final float EPS = 1e-5f; // nn.LayerNorm's default, which OPT uses everywhere
 
-    private final ModelConfig config;
-    private final Kernels kernels;
     private final TokenEmbedding tokens;
     private final WeightMatrix positions;
     private final Linear projectIn;
-    private final List<OptLayer> layers;
     private final LayerNorm finalNorm;
     private final Linear projectOut;
     private final int outputDim;
-    private final Workspace.Pool workspaces = new Workspace.Pool();
 
     private OptModel(ModelConfig config, Kernels kernels, TokenEmbedding tokens, WeightMatrix positions, Linear projectIn,
                      List<OptLayer> layers, LayerNorm finalNorm, Linear projectOut, int outputDim) {
-        this.config = config;
-        this.kernels = kernels;
+        super(config, kernels, layers);
         this.tokens = tokens;
         this.positions = positions;
         this.projectIn = projectIn;
-        this.layers = List.copyOf(layers);
         this.finalNorm = finalNorm;
         this.projectOut = projectOut;
         this.outputDim = outputDim;
@@ -91,18 +85,13 @@ final class OptModel implements TransformerModel {
     }
 
     @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
     public int outputDim() {
         return outputDim;
     }
 
+    /** Token embeddings (through project_in) plus learned positions, read at position + 2. */
     @Override
-    public PackedHidden forward(List<int[]> sequences) {
-        PackedBatch batch = PackedBatch.of(sequences, config.vocabSize());
+    float[] embed(PackedBatch batch) {
         int rows = batch.tokenCount();
         int d = config.dim();
         float[] e = tokens.lookup(batch.tokens());
@@ -118,25 +107,15 @@ final class OptModel implements TransformerModel {
                 x[t * d + i] += pos[i];
             }
         }
-        Workspace ws = workspaces.take();
-        try {
-            for (OptLayer layer : layers) {
-                layer.forward(kernels, x, batch, ws);
-            }
-        } finally {
-            workspaces.give(ws);
-        }
-        if (finalNorm != null) {
-            x = finalNorm.apply(kernels, x, rows);
-        }
-        if (projectOut != null) {
-            x = projectOut.forward(kernels, x, rows);
-        }
-        return new PackedHidden(x, batch.offsets().clone(), outputDim);
+        return x;
     }
 
+    /** The final LayerNorm (pre-LN models), then project_out. */
     @Override
-    public void close() {
-        kernels.close();
+    float[] finish(float[] x, int rows) {
+        if (finalNorm != null) {
+            x = finalNorm.apply(kernels, x, rows, x);
+        }
+        return projectOut != null ? projectOut.forward(kernels, x, rows) : x;
     }
 }

@@ -3,52 +3,53 @@ package dev.sentemb.model;
 import java.util.List;
 
 /**
- * A decoder-only transformer used as an encoder: token ids in, final-norm hidden states out (no
- * LM head). Implementations are immutable after loading and {@link #forward} is thread-safe.
+ * A decoder-only transformer used as an encoder: token ids in, hidden states out (no LM head).
+ * Implementations are immutable after loading and every method is thread-safe. A model borrows its
+ * kernels (and their thread pool) from whoever loaded it; closing it releases only what it owns.
  */
 public interface TransformerModel extends AutoCloseable {
 
     ModelConfig config();
 
-    /** Width of the hidden states {@link #forward} returns (OPT with project_out: narrower than the model). */
+    /** Width of the final hidden states (OPT with project_out: narrower than the model). */
     default int outputDim() {
         return config().dim();
     }
 
     /**
-     * Runs all sequences as one packed batch (no padding; each sequence attends only to its own
-     * earlier tokens; positions restart at 0) and returns every token's final-norm hidden state.
+     * Runs all sequences as one packed batch (no padding; each sequence attends only to its own earlier
+     * tokens; positions restart at 0, or continue {@code prefix}) and returns every token's hidden state
+     * at the pass's output layer. With a prefix (built by {@link #prefill} with the same options) each
+     * sequence is the continuation of it, and only the sequences' own rows come back: equal, bit for
+     * bit, to running prefix + sequence whole and dropping the prefix's rows.
      *
+     * @param prefix a cached prefix every sequence continues, or null
      * @throws InvalidInputException for no sequences, an empty sequence or an id outside the vocabulary
      */
-    PackedHidden forward(List<int[]> sequences);
+    PackedHidden forward(List<int[]> sequences, CachedPrefix prefix, PassOptions pass);
 
     /**
-     * Runs a shared prompt prefix once and keeps what later batches need to continue it: its keys and
-     * values per layer, and the sum of its hidden states (mean pooling). This default keeps only the ids
-     * and the sum, and {@link #forward(List, CachedPrefix)} then recomputes the prefix: correct, not
-     * faster. Models that cache keys and values override both.
+     * Runs a shared prompt prefix once and keeps what later passes with the same options need to
+     * continue it: its keys and values per layer, and the sum of its hidden states (mean pooling).
      */
-    default CachedPrefix prefill(int[] tokens) {
-        return new CachedPrefix(tokens, List.of(), forward(List.of(tokens)).sumOf(0, null));
+    CachedPrefix prefill(int[] tokens, PassOptions pass);
+
+    /** Final-norm hidden states ({@code hidden_states[-1]}) of a packed batch. */
+    default PackedHidden forward(List<int[]> sequences) {
+        return forward(sequences, null, PassOptions.FINAL);
     }
 
-    /**
-     * Runs each of {@code suffixes} as the continuation of {@code prefix} (whole prompt = prefix ids +
-     * suffix) and returns the hidden states of the suffix tokens only; equal to running the whole
-     * prompts with {@link #forward(List)} and dropping the prefix rows.
-     */
+    /** Final-norm hidden states of each suffix continuing {@code prefix}. */
     default PackedHidden forward(List<int[]> suffixes, CachedPrefix prefix) {
-        List<int[]> whole = new java.util.ArrayList<>(suffixes.size());
-        for (int[] s : suffixes) {
-            int[] ids = java.util.Arrays.copyOf(prefix.tokens(), prefix.length() + s.length);
-            System.arraycopy(s, 0, ids, prefix.length(), s.length);
-            whole.add(ids);
-        }
-        return forward(whole).dropLeading(prefix.length());
+        return forward(suffixes, prefix, PassOptions.FINAL);
     }
 
-    /** Releases the model's kernel threads (not the weights file, which the caller owns). */
+    /** {@link #prefill(int[], PassOptions)} for the final layer. */
+    default CachedPrefix prefill(int[] tokens) {
+        return prefill(tokens, PassOptions.FINAL);
+    }
+
+    /** Releases what the model owns (kernels created for it alone); never the caller's pool or weights file. */
     @Override
     void close();
 }

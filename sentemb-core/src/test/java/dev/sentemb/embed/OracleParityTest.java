@@ -1,5 +1,6 @@
 package dev.sentemb.embed;
 
+import dev.sentemb.strategy.Pooling;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,10 +1,12 @@
 package dev.sentemb.embed;
 
+import dev.sentemb.strategy.Pooling;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentemb.engine.PrefixCache;
+import dev.sentemb.model.PassOptions;
 import dev.sentemb.testing.TestModels;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -49,8 +51,7 @@ class PrefixCacheEncoderTest {
                 return; // the BPE merge across the head's end is a byte-level BPE case
             }
             // the fallback was exercised: some prompt does not start with the head's full tokenization
-            PrefixCache probe = new PrefixCache(null,
-                    PrefixCache.headCandidates(cached.tokenizer().encode(cached.template().head().stripLeading())));
+            PrefixCache probe = new PrefixCache(null, cached.strategy().prefixCandidates(cached.tokenizer()), PassOptions.FINAL);
             int longestHead = probe.length(0);
             long notOnFullHead = sentences.stream().map(cached::promptIds)
                     .filter(ids -> probe.match(ids) != 0).count();

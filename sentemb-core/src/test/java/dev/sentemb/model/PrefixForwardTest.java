@@ -49,8 +49,8 @@ class PrefixForwardTest {
             assertEquals(model.config().layers(), prefix.layers().size(), "the model caches every layer");
             PackedHidden cached = model.forward(suffixes, prefix);
             PackedHidden whole = model.forward(prompts);
-            // the interface's recomputing default is the specification the cache must meet
-            PackedHidden recomputed = model.forward(suffixes, new CachedPrefix(prefixIds, List.of(), prefix.hiddenSum()));
+            // the interface's specification: the whole prompts' rows without the prefix's
+            PackedHidden recomputed = whole.dropLeading(p);
             for (int s = 0; s < prompts.size(); s++) {
                 assertEquals(suffixes.get(s).length, cached.length(s));
                 for (int t = 0; t < suffixes.get(s).length; t++) {

@@ -1,4 +1,4 @@
-package dev.sentemb.embed;
+package dev.sentemb.strategy;
 
 import java.util.Locale;
 

@@ -1,0 +1,24 @@
+package dev.sentemb.engine;
+
+/**
+ * What one forward pass of an engine is about to compute, for listeners (metrics, tests of the
+ * scheduler's order): input {@code i} of the pass is input {@code indexes[i]} of submission
+ * {@code submissions[i]}.
+ *
+ * @param number      the pass's ordinal in the engine, from 0
+ * @param submissions the submission id of each input
+ * @param indexes     each input's index in its submission
+ * @param tokens      tokens computed
+ */
+public record PassRecord(long number, long[] submissions, int[] indexes, int tokens) {
+
+    /** Whether this pass computes any input of submission {@code id}. */
+    public boolean includes(long id) {
+        for (long s : submissions) {
+            if (s == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.sentemb.strategy;
+
+import dev.sentemb.model.PassOptions;
+import dev.sentemb.model.PromptStates;
+import dev.sentemb.tokenizer.Tokenizer;
+import java.util.List;
+
+/**
+ * How a sentence becomes a vector, on any model: the text the model reads, the shared prefixes worth
+ * caching, what a pass returns (which layer, a hook between layers), and how one prompt's states become
+ * the embedding. PromptEOL is one strategy ({@link PromptEolStrategy}); the engine runs them all alike.
+ * Implementations are immutable and thread-safe.
+ */
+public interface EmbeddingStrategy {
+
+    /** The text the model reads for {@code sentence}; equal prompts are computed once. */
+    String prompt(String sentence);
+
+    /** The prompt's token ids (the tokenizer's own special tokens included). */
+    default int[] tokens(String prompt, Tokenizer tokenizer) {
+        return tokenizer.encode(prompt);
+    }
+
+    /**
+     * Token prefixes that many prompts start with, longest or most useful first: each is computed once
+     * and its keys and values reused. Exactness does not rest on them: a prompt continues a prefix only
+     * if its own ids begin with it. Empty: no sharing.
+     */
+    List<int[]> prefixCandidates(Tokenizer tokenizer);
+
+    /** What the forward pass returns for this strategy (output layer, hook). */
+    PassOptions pass();
+
+    /** One prompt's states (at {@link #pass()}'s layer) to its embedding. */
+    float[] pool(PromptStates states);
+
+    /** A short description for logs and reports. */
+    String describe();
+}
