@@ -1,6 +1,6 @@
 """Shared helpers for the sentemb Python oracle (never needed at run time).
 
-Prompt rendering follows DESIGN.md section 1 exactly; data loading follows SentEval
+Prompt rendering follows the reference's PromptEOL template and sentence clean-up exactly; data loading follows SentEval
 (whitespace split, words joined with one space).
 """
 from __future__ import annotations
@@ -61,7 +61,7 @@ def sha256_file(p: Path) -> str:
     return h.hexdigest()
 
 
-# ---------------------------------------------------------------- prompt rendering (DESIGN.md 1)
+# ---------------------------------------------------------------- prompt rendering (PromptEOL)
 
 def senteval_form(s: str) -> str:
     """SentEval splits a sentence on whitespace; the reference batcher joins words with one space."""

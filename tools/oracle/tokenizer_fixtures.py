@@ -128,7 +128,7 @@ def sentences_sick():
 
 
 def prompt(words):
-    """PromptEOL as in DESIGN.md section 1: SentEval join, clean-up, then the template."""
+    """PromptEOL as the reference builds it: SentEval join, clean-up, then the template."""
     s = " ".join(words)
     if s and s[-1] not in ".?\"'":
         s += "."

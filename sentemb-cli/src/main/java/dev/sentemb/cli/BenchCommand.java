@@ -46,6 +46,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-prefix-cache", description = "Compute every prompt whole (to measure what the shared-prefix cache saves).")
     boolean noPrefixCache;
 
+    @Option(names = "--callers", defaultValue = "0", paramLabel = "N",
+            description = "Embed from N concurrent threads, each passing one sentence per call (what a server sees), instead of "
+                    + "one call with all the sentences. Default: one call.")
+    int callers;
+
     @Option(names = "--warmup", defaultValue = "16", paramLabel = "N", description = "Sentences embedded before timing (JIT warm-up). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
@@ -68,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
             Encoder.Stats before = enc.stats();
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
-            List<EmbedResult> results = enc.embedEach(sentences, null);
+            List<EmbedResult> results = callers > 0 ? oneAtATime(enc, sentences, callers) : enc.embedEach(sentences, null);
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpu = (processCpuNanos() - cpu0) / 1e9;
             Encoder.Stats after = enc.stats();
@@ -83,6 +88,7 @@ final class BenchCommand implements Callable<Integer> {
             r.put("template", model.templateSpec());
             r.put("prefix_cache", !noPrefixCache);
             r.put("threads", enc.threads());
+            r.put("callers", callers);
             r.put("batch_tokens", batchTokens);
             r.put("sentences", sentences.size());
             r.put("distinct_prompts", after.distinctPrompts() - before.distinctPrompts());
@@ -99,18 +105,36 @@ final class BenchCommand implements Callable<Integer> {
             r.put("effective_gflops", gflop / wall);
             r.put("gflops_per_cpu_s", gflop / cpu);
             r.put("peak_rss_mb", procStatusMb("VmHWM"));
-            r.put("model_file_mb", Files.size(enc.file().path()) / 1e6);
+            r.put("model_file_mb", enc.weightBytes() / 1e6);
             r.put("loadavg_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             r.put("date", LocalDate.now().toString());
             r.put("machine", System.getProperty("os.arch") + " " + Runtime.getRuntime().availableProcessors() + " cpus");
             r.put("java", System.getProperty("java.version"));
-            System.err.printf("sentemb   %s %s threads=%d: %d sentences in %.1fs = %.2f sent/s; tokens computed %d (%.0f/s), represented %d (%.0f/s); "
+            System.err.printf("sentemb   %s %s threads=%d callers=%d: %d sentences in %.1fs = %.2f sent/s; tokens computed %d (%.0f/s), represented %d (%.0f/s); "
                             + "%.1f GFLOP/s effective (%.1f per CPU-second, CPU %.1fs); peak RSS %.0f MB; load %.1f%n",
-                    model.model, model.templateSpec(), enc.threads(), sentences.size(), wall, sentences.size() / wall, computed, computed / wall,
+                    model.model, model.templateSpec(), enc.threads(), callers, sentences.size(), wall, sentences.size() / wall, computed, computed / wall,
                     represented, represented / wall, gflop / wall, gflop / cpu, cpu, (double) r.get("peak_rss_mb"), (double) r.get("loadavg_at_end"));
             System.out.println(new ObjectMapper().writeValueAsString(r));
             return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
+    }
+
+    /** {@code callers} threads take the next sentence and embed it alone until none is left; results in input order. */
+    static List<EmbedResult> oneAtATime(Encoder enc, List<String> sentences, int callers) throws InterruptedException {
+        EmbedResult[] out = new EmbedResult[sentences.size()];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < callers; c++) {
+            threads.add(Thread.ofPlatform().name("bench-caller-" + c).start(() -> {
+                for (int i; (i = next.getAndIncrement()) < sentences.size(); ) {
+                    out[i] = enc.embedEach(List.of(sentences.get(i)), null).get(0);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return java.util.Arrays.asList(out);
     }
 
     /** Distinct STS-B test sentences in SentEval form, order of first appearance (as bench_peers.py reads them). */

@@ -2,7 +2,6 @@ package dev.sentemb.cli;
 
 import dev.sentemb.embed.EmbedResult;
 import dev.sentemb.embed.Encoder;
-import dev.sentemb.strategy.Pooling;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +22,6 @@ import picocli.CommandLine.Option;
 final class EmbedCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
-
-    @Option(names = "--pooling", defaultValue = "last", paramLabel = "last|mean",
-            description = "last: the prompt's last token (PromptEOL); mean: the mean over the prompt's tokens. Default: ${DEFAULT-VALUE}.")
-    String pooling;
 
     @Option(names = "--normalize", description = "Scale each embedding to unit length.")
     boolean normalize;
@@ -56,7 +51,7 @@ final class EmbedCommand implements Callable<Integer> {
         long total = input.equals("-") ? -1 : countLines(Path.of(input));
         long skipped = 0;
         try (InputReader reader = InputReader.open(input, inputFormat);
-             Encoder enc = model.encoder().pooling(Pooling.parse(pooling)).normalize(normalize).batchTokens(batchTokens).build();
+             Encoder enc = model.encoder().normalize(normalize).batchTokens(batchTokens).build();
              EmbeddingWriter writer = EmbeddingWriter.open(output);
              ProgressBar bar = Progress.bar("embed", total, "lines")) {
             List<InputLine> chunk;

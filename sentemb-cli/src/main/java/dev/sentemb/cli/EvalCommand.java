@@ -1,11 +1,9 @@
 package dev.sentemb.cli;
 
-import dev.sentemb.embed.EmbedResult;
 import dev.sentemb.embed.Encoder;
-import dev.sentemb.embed.KnownModel;
-import dev.sentemb.embed.ModelRegistry;
-import dev.sentemb.embed.ModelStore;
-import dev.sentemb.strategy.Pooling;
+import dev.sentemb.load.KnownModel;
+import dev.sentemb.load.ModelRegistry;
+import dev.sentemb.load.ModelStore;
 import dev.sentemb.eval.DataFormatException;
 import dev.sentemb.eval.TaskNames;
 import dev.sentemb.eval.report.EvalReport;
@@ -13,22 +11,20 @@ import dev.sentemb.eval.report.HtmlReport;
 import dev.sentemb.eval.report.Markdown;
 import dev.sentemb.eval.run.EmbeddingCache;
 import dev.sentemb.eval.run.EmbeddingFile;
+import dev.sentemb.eval.run.TaskEmbedder;
 import dev.sentemb.eval.run.EvalRun;
 import dev.sentemb.eval.run.ResumedWork;
 import dev.sentemb.eval.sts.StsTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,9 +36,6 @@ import picocli.CommandLine.Option;
 final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
-
-    @Option(names = "--pooling", defaultValue = "last", paramLabel = "last|mean", description = "Default: ${DEFAULT-VALUE}.")
-    String pooling;
 
     @Option(names = "--tasks", defaultValue = "sts", paramLabel = "LIST",
             description = "sts, transfer, full, stsb-dev, or SentEval task names (STS12…STS16, STSBenchmark, SICKRelatedness, "
@@ -92,20 +85,22 @@ final class EvalCommand implements Callable<Integer> {
             template = "(precomputed)";
             pool = null;
         } else {
-            try (Encoder enc = model.encoder().pooling(Pooling.parse(pooling)).build()) {
+            try (Encoder enc = model.encoder().build()) {
                 modelName = model.model;
                 modelFile = enc.modelPath().toString();
                 bytes = Files.isRegularFile(enc.modelPath()) ? Files.size(enc.modelPath()) : null;
                 sha = ModelRegistry.find(model.model).map(KnownModel::sha256).orElse(null);
                 template = model.templateSpec();
-                pool = pooling;
-                EmbeddingCache cache = noCache ? null : new EmbeddingCache(cacheFile(cacheDir, modelFile, enc.prompt("*sent_0*"), pooling));
-                EmbeddingCache.Contents done = cache == null ? EmbeddingCache.Contents.none() : cache.load();
-                if (done.size() > 0) {
-                    System.err.printf("sentemb: resuming with %d cached embeddings from %s%n", done.size(), cache.file());
+                pool = model.readout();
+                Path cacheRoot = cacheDir != null ? cacheDir : ModelStore.standard().home().resolve("eval-cache");
+                EmbeddingCache cache = noCache ? null
+                        : new EmbeddingCache(EmbeddingCache.fileFor(cacheRoot, enc.modelPath(), enc.prompt("*sent_0*"), model.readout()));
+                TaskEmbedder embedder = new TaskEmbedder(enc, cache, Progress.forEmbedding());
+                if (embedder.resumable() > 0) {
+                    System.err.printf("sentemb: resuming with %d cached embeddings from %s%n", embedder.resumable(), cache.file());
                 }
-                out = run.run((task, sentences) -> embedTask(enc, cache, done, task, sentences), kfold, Progress.forScoring());
-                resumed = done.resumed();
+                out = run.run(embedder::embed, kfold, Progress.forScoring());
+                resumed = embedder.resumed();
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -147,53 +142,6 @@ final class EvalCommand implements Callable<Integer> {
                 throw new DataFormatException(Path.of("--embeddings"), 0, "no embedding for the SentEval sentence '" + s + "'");
             }
             out.put(s, v);
-        }
-        return out;
-    }
-
-    /** One cache file per model file, prompt and pooling, under {@code dir} or $SENTEMB_HOME/eval-cache. */
-    private static Path cacheFile(Path dir, String modelFile, String prompt, String pooling) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        md.update((Path.of(modelFile).toAbsolutePath() + "\n" + Files.size(Path.of(modelFile)) + "\n" + prompt + "\n" + pooling).getBytes(StandardCharsets.UTF_8));
-        String key = HexFormat.of().formatHex(md.digest()).substring(0, 16);
-        return (dir != null ? dir : ModelStore.standard().home().resolve("eval-cache")).resolve(Path.of(modelFile).getFileName() + "-" + key + ".jsonl");
-    }
-
-    /** Embeds a task's new sentences in chunks, each chunk appended to the cache as soon as it is done. */
-    private static Map<String, float[]> embedTask(Encoder enc, EmbeddingCache cache, EmbeddingCache.Contents done, String task,
-                                                  List<String> sentences) {
-        Map<String, float[]> out = new HashMap<>();
-        List<String> todo = new java.util.ArrayList<>();
-        for (String s : sentences) {
-            float[] v = done.take(s);
-            if (v != null) {
-                out.put(s, v);
-            } else {
-                todo.add(s);
-            }
-        }
-        try (ProgressBar bar = Progress.bar(task, sentences.size(), "sentences")) {
-            if (bar != null) {
-                bar.stepTo(out.size());
-            }
-            int chunk = 256;
-            for (int at = 0; at < todo.size(); at += chunk) {
-                List<String> part = todo.subList(at, Math.min(todo.size(), at + chunk));
-                long base = out.size();
-                long c0 = System.nanoTime();
-                List<EmbedResult> rs = enc.embedEach(part, bar == null ? null : d -> bar.stepTo(base + d));
-                Map<String, float[]> fresh = new LinkedHashMap<>();
-                for (int i = 0; i < part.size(); i++) {
-                    if (!rs.get(i).isOk()) {
-                        throw new IllegalStateException("cannot embed '" + part.get(i) + "': " + rs.get(i).error());
-                    }
-                    fresh.put(part.get(i), rs.get(i).vector());
-                }
-                if (cache != null) {
-                    cache.append(fresh, (System.nanoTime() - c0) / 1e9);
-                }
-                out.putAll(fresh);
-            }
         }
         return out;
     }

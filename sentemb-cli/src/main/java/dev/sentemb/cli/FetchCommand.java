@@ -1,8 +1,8 @@
 package dev.sentemb.cli;
 
-import dev.sentemb.embed.KnownModel;
-import dev.sentemb.embed.ModelRegistry;
-import dev.sentemb.embed.ModelStore;
+import dev.sentemb.load.KnownModel;
+import dev.sentemb.load.ModelRegistry;
+import dev.sentemb.load.ModelStore;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,12 +1,19 @@
 package dev.sentemb.cli;
 
 import dev.sentemb.embed.Encoder;
-import dev.sentemb.embed.ModelRegistry;
-import dev.sentemb.embed.ModelStore;
+import dev.sentemb.eval.search.DemoStore;
+import dev.sentemb.load.ModelRegistry;
+import dev.sentemb.load.ModelStore;
+import dev.sentemb.model.PassOptions;
+import dev.sentemb.strategy.Pooling;
+import dev.sentemb.tokenizer.HfTokenizers;
+import dev.sentemb.tokenizer.Tokenizer;
+import dev.sentemb.tokenizer.Tokenizers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The options every command that loads a model shares. */
+/** The options every command that loads a model shares: which model, adapter, threads, and how it embeds. */
 final class ModelOptions {
     @Option(names = {"-m", "--model"}, defaultValue = ModelRegistry.DEFAULT_MODEL, paramLabel = "NAME|PATH",
             description = "A model name (smollm2-135m, qwen2.5-coder-0.5b, qwen2.5-coder-1.5b, gemma3-270m; fetched on first use), "
@@ -16,7 +23,7 @@ final class ModelOptions {
 
     @Option(names = "--adapter", paramLabel = "DIR",
             description = "A PEFT LoRA adapter directory (adapter_config.json + adapter_model.safetensors or .bin) to apply "
-                    + "to a Hugging Face model.")
+                    + "to the model (GGUF or Hugging Face, any architecture).")
     Path adapter;
 
     @Option(names = "--adapter-on-the-fly",
@@ -31,7 +38,16 @@ final class ModelOptions {
                     + "icl:smoking, icl:opt-1.3b, icl:best: the winner of search-demos for this model), or a template in the reference's underscore form with *sent_0*. Default: ${DEFAULT-VALUE}.")
     String template;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads. Default: all cores.")
+    @Option(names = "--pooling", defaultValue = "last", paramLabel = "last|mean",
+            description = "The prompt's last token (PromptEOL) or the mean over its tokens. Default: ${DEFAULT-VALUE}.")
+    String pooling;
+
+    @Option(names = "--layer", paramLabel = "N",
+            description = "Read the hidden states of layer N (0 = embeddings, as Hugging Face's hidden_states index) instead of the "
+                    + "final norm's output; earlier layers cost less. Default: the final layer.")
+    Integer layer;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: all cores.")
     Integer threads;
 
     /** The model file, fetched into the cache first if it is a known name and absent. */
@@ -40,10 +56,9 @@ final class ModelOptions {
     }
 
     /** The tokenizer of the model (a GGUF file's, or a Hugging Face directory's tokenizer files). */
-    dev.sentemb.tokenizer.Tokenizer tokenizer() {
+    Tokenizer tokenizer() {
         Path p = resolveModel();
-        return java.nio.file.Files.isDirectory(p) ? dev.sentemb.tokenizer.HfTokenizers.fromDirectory(p)
-                : dev.sentemb.tokenizer.Tokenizers.fromGguf(p);
+        return Files.isDirectory(p) ? HfTokenizers.fromDirectory(p) : Tokenizers.fromGguf(p);
     }
 
     /** The template as given, with {@code icl:best} replaced by the stored winner of search-demos for this model. */
@@ -51,14 +66,20 @@ final class ModelOptions {
         if (!"icl:best".equals(template)) {
             return template;
         }
-        return dev.sentemb.eval.search.DemoStore.best(ModelStore.standard().home(), model).orElseThrow(() -> new IllegalArgumentException(
-                "no stored demonstration for " + model + " (" + dev.sentemb.eval.search.DemoStore.fileFor(ModelStore.standard().home(), model)
+        return DemoStore.best(ModelStore.standard().home(), model).orElseThrow(() -> new IllegalArgumentException(
+                "no stored demonstration for " + model + " (" + DemoStore.fileFor(ModelStore.standard().home(), model)
                         + "); run: sentemb search-demos --model " + model));
+    }
+
+    /** The read-out, as the eval cache and reports name it: the pooling, and the layer when it is not the final one. */
+    String readout() {
+        return layer == null ? pooling : pooling + "@layer" + layer;
     }
 
     Encoder.Builder encoder() {
         Encoder.Builder b = Encoder.builder(model).template(templateSpec()).fetchProgress(Progress.forFetch(model))
-                .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8);
+                .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).pooling(Pooling.parse(pooling))
+                .layer(layer == null ? PassOptions.FINAL_LAYER : layer);
         if (threads != null) {
             b.threads(threads);
         }

@@ -28,6 +28,27 @@ final class Progress {
                 .showSpeed().setUpdateIntervalMillis(250).build();
     }
 
+    /** A bar of sentences per task while it is embedded (nothing when not on a terminal). */
+    static dev.sentemb.eval.run.TaskEmbedder.Progress forEmbedding() {
+        return (task, total) -> {
+            ProgressBar b = bar(task, total, "sentences");
+            if (b == null) {
+                return null;
+            }
+            return new dev.sentemb.eval.run.TaskEmbedder.Progress.Bar() {
+                @Override
+                public void accept(long done) {
+                    b.stepTo(done);
+                }
+
+                @Override
+                public void close() {
+                    b.close();
+                }
+            };
+        };
+    }
+
     /** A bar of logistic-regression fits per transfer task, and a line with its accuracy and time when it is done. */
     static EvalRun.ScoringProgress forScoring() {
         return new EvalRun.ScoringProgress() {

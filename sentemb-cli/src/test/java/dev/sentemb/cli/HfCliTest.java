@@ -77,4 +77,20 @@ class HfCliTest {
         assertEquals("0", r[0]);
         assertTrue(r[1].contains("opt") && r[1].contains("sharded safetensors"), r[1]);
     }
+
+    @Test
+    void benchOnAnHfDirectory() throws Exception {
+        Path in = dir.resolve("in.txt");
+        Files.writeString(in, "A man is playing a guitar.\nTwo dogs run on the beach.\nThe stock market fell.\n");
+        for (String callers : new String[] {"0", "3"}) {
+            String[] r = run("bench", "--model", HF.resolve("opt-proj").toString(), "--template", "icl:smoking", "--threads", "2",
+                    "--input", in.toString(), "--warmup", "1", "--callers", callers);
+            assertEquals("0", r[0], r[1]);
+            JsonNode j = new ObjectMapper().readTree(r[1].lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+            assertEquals(3, j.get("sentences").asInt());
+            assertEquals(0, j.get("failed").asInt());
+            assertTrue(j.get("model_file_mb").asDouble() > 0, "the directory's weight files are measured");
+            assertTrue(j.get("tokens_computed").asLong() < j.get("tokens_represented").asLong(), "OPT continues the cached demonstration");
+        }
+    }
 }

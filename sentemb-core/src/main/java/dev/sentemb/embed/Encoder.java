@@ -17,7 +17,9 @@ import dev.sentemb.strategy.EmbeddingStrategy;
 import dev.sentemb.strategy.Pooling;
 import dev.sentemb.strategy.PromptEolStrategy;
 import dev.sentemb.tokenizer.Tokenizer;
-import dev.sentemb.weights.GgufFile;
+import dev.sentemb.load.LoadedModel;
+import dev.sentemb.load.ModelSpec;
+import dev.sentemb.load.ModelStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -114,7 +116,12 @@ public final class Encoder implements AutoCloseable {
     }
 
     public static Builder builder(String model) {
-        return new Builder(model);
+        return new Builder(ModelSpec.of(model));
+    }
+
+    /** A builder for the model, adapter and quantization a spec names (a server config or a Spark job carries one). */
+    public static Builder builder(ModelSpec spec) {
+        return new Builder(spec);
     }
 
     /** Embeds each sentence; fails on the first sentence that cannot be embedded. */
@@ -354,9 +361,9 @@ public final class Encoder implements AutoCloseable {
         return tokenizer;
     }
 
-    /** The GGUF file, or null when the model came from a Hugging Face directory. */
-    public GgufFile file() {
-        return runtime.loaded().gguf();
+    /** Bytes of the model's weights on disk (the GGUF file, or the directory's weight files). */
+    public long weightBytes() {
+        return runtime.loaded().weightBytes();
     }
 
     /** The model's GGUF file or Hugging Face directory. */
@@ -373,7 +380,7 @@ public final class Encoder implements AutoCloseable {
 
     /** Options of an {@link Encoder}; every one has a sensible default. */
     public static final class Builder {
-        private final String model;
+        private ModelSpec spec;
         private PromptTemplate template = PromptTemplate.eol();
         private Pooling pooling = Pooling.LAST;
         private int layer = PassOptions.FINAL_LAYER;
@@ -386,12 +393,9 @@ public final class Encoder implements AutoCloseable {
         private boolean prefixCache = true;
         private ModelStore store = ModelStore.standard();
         private java.util.function.LongConsumer fetchProgress;
-        private Path adapter;
-        private boolean mergeAdapter = true;
-        private boolean quantizeQ8;
 
-        private Builder(String model) {
-            this.model = Objects.requireNonNull(model, "model");
+        private Builder(ModelSpec spec) {
+            this.spec = Objects.requireNonNull(spec, "spec");
         }
 
         /** A template object, e.g. {@link PromptTemplate#withDemonstration}. */
@@ -490,31 +494,31 @@ public final class Encoder implements AutoCloseable {
 
         /** A PEFT LoRA adapter directory (adapter_config.json + adapter_model.*) to apply; null for none. */
         public Builder adapter(Path dir) {
-            this.adapter = dir;
+            this.spec = spec.withAdapter(dir == null ? null : dir.toString(), spec.mergeAdapter());
             return this;
         }
 
         /** Merge the adapter into a dense copy of each target weight (default), or apply it on the fly. */
         public Builder mergeAdapter(boolean merge) {
-            this.mergeAdapter = merge;
+            this.spec = spec.withAdapter(spec.adapter(), merge);
             return this;
         }
 
         /** Quantize a Hugging Face checkpoint's matrices to Q8_0 on load (about 1/4 of the fp32 memory). */
         public Builder quantizeQ8(boolean on) {
-            this.quantizeQ8 = on;
+            this.spec = spec.withQuantizeQ8(on);
             return this;
         }
 
         public Encoder build() {
             EmbeddingStrategy s = strategy != null ? strategy : new PromptEolStrategy(template, pooling, layer);
-            Path path = store.resolve(model, fetchProgress);
+            Path path = store.resolve(spec.model(), fetchProgress); // the one place a model may be fetched
             Parallel own = pool == null && threads != null ? new Parallel(threads) : null;
             Kernels kernels = Kernels.vector(own != null ? own : pool != null ? pool : Parallel.common());
             LoadedModel loaded = null;
             EmbeddingEngine eng = null;
             try {
-                loaded = LoadedModel.open(path, kernels, adapter, mergeAdapter, quantizeQ8);
+                loaded = LoadedModel.open(path, spec, kernels);
                 eng = new EmbeddingEngine(loaded.model(), engine);
                 return new Encoder(new Runtime(loaded, kernels, own, eng, prefixCache), true, s, normalize, maxPromptTokens);
             } catch (RuntimeException e) {

@@ -4,22 +4,23 @@ import dev.sentemb.kernel.WeightMatrix;
 import java.util.Optional;
 
 /**
- * A GGUF weight source with a PEFT LoRA adapter on top. Adapters name modules as transformers does,
- * so canonical names are mapped to HF module names; for GGUF llama (whose q/k rows llama.cpp
- * permuted into adjacent-pair rotary order) the adapter's B rows of q_proj/k_proj get the same
- * permutation, so the update lands on the rows it was trained for.
+ * Any weight source with a PEFT LoRA adapter on top: every projection the adapter targets (found by
+ * transformers' module name, which the source knows) gets its update; the rest passes through. Where
+ * the source stores rows permuted (GGUF llama's q/k, in llama.cpp's adjacent-pair rotary order) the
+ * adapter's B rows get the same permutation, so the update lands on the rows it was trained for.
  */
 final class AdaptedWeights implements WeightSource {
     private final WeightSource base;
     private final LoraAdapter adapter;
-    private final ModelConfig config;
-    private final boolean permutedQk;
 
-    AdaptedWeights(WeightSource base, LoraAdapter adapter, ModelConfig config, boolean permutedQk) {
+    private AdaptedWeights(WeightSource base, LoraAdapter adapter) {
         this.base = base;
         this.adapter = adapter;
-        this.config = config;
-        this.permutedQk = permutedQk;
+    }
+
+    /** {@code base} with {@code adapter} applied, or {@code base} itself when the adapter is null. */
+    static WeightSource over(WeightSource base, LoraAdapter adapter) {
+        return adapter == null ? base : new AdaptedWeights(base, adapter);
     }
 
     @Override
@@ -39,8 +40,17 @@ final class AdaptedWeights implements WeightSource {
 
     @Override
     public Linear linear(String prefix, int out, int in) {
-        int heads = !permutedQk ? 0 : prefix.endsWith(".attn_q") ? config.heads() : prefix.endsWith(".attn_k") ? config.kvHeads() : 0;
-        return adapter.apply(HfModels.llamaName(prefix), base.linear(prefix, out, in), heads);
+        return adapter.apply(base.moduleName(prefix), base.linear(prefix, out, in), base.permutedHeads(prefix));
+    }
+
+    @Override
+    public String moduleName(String prefix) {
+        return base.moduleName(prefix);
+    }
+
+    @Override
+    public int permutedHeads(String prefix) {
+        return base.permutedHeads(prefix);
     }
 
     @Override

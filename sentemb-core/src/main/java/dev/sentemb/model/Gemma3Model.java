@@ -4,21 +4,14 @@ import dev.sentemb.kernel.AttentionShape;
 import dev.sentemb.kernel.Kernels;
 import dev.sentemb.kernel.Rope;
 import dev.sentemb.kernel.RopeStyle;
-import dev.sentemb.weights.GgufFile;
-import dev.sentemb.weights.GgufMetadata;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Gemma 3 (text): token embeddings scaled by √d, blocks with q/k norms, sandwich norms and GeGLU
  * ({@link Gemma3Layer}), local (sliding-window) layers interleaved with global ones, a final RMSNorm.
- *
- * <p>What the GGUF does not state is taken from llama.cpp's gemma3 loader, which agrees with
- * transformers' Gemma3TextConfig defaults: every 6th layer is global, the rest local; local layers
- * use RoPE base 10000 ({@code rope.freq_base_swa} if present), global ones {@code rope.freq_base};
- * scores are scaled by 1/√headDim (query_pre_attn_scalar = head dim), except for the 62-layer 27B
- * model, which uses 1/√(d/heads). RMSNorm gains are used as stored: llama.cpp's converter already
- * wrote Gemma's (1 + w) into the file.
+ * Built from a weight source, the common config and a {@link Layout} (window, local RoPE base, score
+ * scale, which layers are local, whether norm gains are zero-centred), whichever format those came from.
  */
 public final class Gemma3Model extends DecoderStack {
     static final int GLOBAL_EVERY = 6;
@@ -40,25 +33,25 @@ public final class Gemma3Model extends DecoderStack {
         return i % GLOBAL_EVERY != GLOBAL_EVERY - 1;
     }
 
-    /** Builds the model over the file's tensors (llama.cpp names); the file must stay open while it is used. */
-    static Gemma3Model load(GgufFile file, ModelConfig c, Kernels kernels) {
-        GgufMetadata md = file.metadata();
-        String p0 = c.architecture() + ".";
-        int window = md.getInt(p0 + "attention.sliding_window", 0);
-        float localBase = md.getFloat(p0 + "rope.freq_base_swa", LOCAL_ROPE_BASE);
-        float scale = (float) (1.0 / Math.sqrt(c.layers() == 62 ? (double) c.dim() / c.heads() : c.headDim()));
-        return load(new GgufWeights(file), c, kernels, window, localBase, scale, Gemma3Model::isLocal, false);
-    }
-
     /**
-     * Builds the model from any weight source (canonical llama.cpp names).
+     * What Gemma 3 needs beyond the common config.
      *
+     * @param window     the sliding window of local layers
+     * @param localBase  RoPE base of local layers
+     * @param scale      attention score scale
      * @param isLocal    which layers use the sliding window
      * @param shiftNorms add 1 to every RMSNorm gain: Hugging Face stores Gemma's zero-centred w and
      *                   computes x·(1 + w); llama.cpp's converter already wrote 1 + w into GGUF files
      */
-    static Gemma3Model load(WeightSource w, ModelConfig c, Kernels kernels, int window, float localBase, float scale,
-                            java.util.function.IntPredicate isLocal, boolean shiftNorms) {
+    record Layout(int window, float localBase, float scale, java.util.function.IntPredicate isLocal, boolean shiftNorms) {}
+
+    /** Builds the model from any weight source (canonical llama.cpp names) and its config. */
+    static Gemma3Model load(WeightSource w, ModelConfig c, Kernels kernels, Layout layout) {
+        int window = layout.window();
+        float localBase = layout.localBase();
+        float scale = layout.scale();
+        java.util.function.IntPredicate isLocal = layout.isLocal();
+        boolean shiftNorms = layout.shiftNorms();
         if (!c.ropeScaling().equals("none")) {
             throw new ModelFormatException("rope scaling '" + c.ropeScaling() + "' is not supported for gemma3");
         }

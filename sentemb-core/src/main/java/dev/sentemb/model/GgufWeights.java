@@ -15,9 +15,30 @@ import java.util.Optional;
  */
 final class GgufWeights implements WeightSource {
     private final GgufFile file;
+    private final java.util.function.UnaryOperator<String> moduleNames;
+    private final ModelConfig permutedQk;
 
-    GgufWeights(GgufFile file) {
+    /**
+     * @param moduleNames canonical name to transformers' name (for adapters)
+     * @param permutedQk  the config of a llama file whose q/k rows llama.cpp's converter permuted, or null
+     */
+    GgufWeights(GgufFile file, java.util.function.UnaryOperator<String> moduleNames, ModelConfig permutedQk) {
         this.file = file;
+        this.moduleNames = moduleNames;
+        this.permutedQk = permutedQk;
+    }
+
+    @Override
+    public String moduleName(String prefix) {
+        return moduleNames.apply(prefix);
+    }
+
+    @Override
+    public int permutedHeads(String prefix) {
+        if (permutedQk == null) {
+            return 0;
+        }
+        return prefix.endsWith(".attn_q") ? permutedQk.heads() : prefix.endsWith(".attn_k") ? permutedQk.kvHeads() : 0;
     }
 
     /** W [rows × cols] (ggml dims {cols, rows}). */

@@ -16,19 +16,17 @@ import java.util.function.UnaryOperator;
 /**
  * A Hugging Face checkpoint as a {@link WeightSource}: canonical names are translated to the
  * checkpoint's by {@code names}; matrices stay in the mapping (F32/F16/BF16), or are quantized to
- * Q8_0 on load when asked; a {@link LoraAdapter}, if given, is applied to every projection it targets.
+ * Q8_0 on load when asked.
  */
 final class HfWeights implements WeightSource {
     private final HfCheckpoint ckpt;
     private final UnaryOperator<String> names;
     private final boolean q8;
-    private final LoraAdapter adapter;
 
-    HfWeights(HfCheckpoint ckpt, UnaryOperator<String> names, boolean q8, LoraAdapter adapter) {
+    HfWeights(HfCheckpoint ckpt, UnaryOperator<String> names, boolean q8) {
         this.ckpt = ckpt;
         this.names = names;
         this.q8 = q8;
-        this.adapter = adapter;
     }
 
     private CheckpointTensor tensor(String name) {
@@ -81,9 +79,8 @@ final class HfWeights implements WeightSource {
     }
 
     @Override
-    public Linear linear(String prefix, int out, int in) {
-        Linear base = WeightSource.super.linear(prefix, out, in);
-        return adapter == null ? base : adapter.apply(names.apply(prefix), base);
+    public String moduleName(String prefix) {
+        return names.apply(prefix);
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.sentemb.kernel.AttentionShape;
 import dev.sentemb.kernel.Kernels;
 import dev.sentemb.kernel.Rope;
 import dev.sentemb.kernel.RopeStyle;
-import dev.sentemb.weights.GgufFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,18 +23,6 @@ public final class LlamaModel extends DecoderStack {
         super(config, kernels, layers);
         this.embedding = embedding;
         this.finalNorm = finalNorm;
-    }
-
-    /** Builds the model over the file's tensors (llama.cpp names); the file must stay open while it is used. */
-    static LlamaModel load(GgufFile file, ModelConfig c, Kernels kernels, RopeStyle ropeStyle) {
-        return load(new GgufWeights(file), c, kernels, ropeStyle);
-    }
-
-    /** The GGUF model with a LoRA adapter (q/k updates permuted as llama.cpp permuted the weights, for NORM rope). */
-    static LlamaModel load(GgufFile file, ModelConfig c, Kernels kernels, RopeStyle ropeStyle, LoraAdapter adapter) {
-        LlamaModel m = load(new AdaptedWeights(new GgufWeights(file), adapter, c, ropeStyle == RopeStyle.NORM), c, kernels, ropeStyle);
-        adapter.checkAllApplied();
-        return m;
     }
 
     /** Builds the model from any weight source (canonical llama.cpp names); the source must outlive the model. */

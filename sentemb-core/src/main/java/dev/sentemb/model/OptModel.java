@@ -37,8 +37,18 @@ final class OptModel extends DecoderStack {
         this.outputDim = outputDim;
     }
 
-    /** Reads the OPT fields of config.json; the weight source uses OPTModel's names ({@code decoder.layers.0.fc1.weight}). */
-    static OptModel load(HfConfig hf, WeightSource w, Kernels kernels) {
+    /**
+     * OPT's shape beyond the common config.
+     *
+     * @param proj      word_embed_proj_dim (the embeddings' and the output's width)
+     * @param preNorm   do_layer_norm_before (false: post-LN, as opt-350m)
+     * @param affine    layer_norm_elementwise_affine
+     * @param finalNorm whether a final LayerNorm exists (pre-LN models that did not remove it)
+     */
+    record Shape(ModelConfig config, int proj, boolean preNorm, boolean affine, boolean finalNorm) {}
+
+    /** Reads the OPT fields of config.json. */
+    static Shape shape(HfConfig hf) {
         String act = hf.optString("activation_function", "relu");
         if (!act.equals("relu")) {
             throw new ModelFormatException("OPT activation_function '" + act + "' is not supported; supported: relu");
@@ -48,9 +58,20 @@ final class OptModel extends DecoderStack {
         int maxPos = hf.requiredInt("max_position_embeddings");
         ModelConfig c = new ModelConfig("opt", d, hf.requiredInt("num_hidden_layers"), heads, heads, d / heads,
                 hf.requiredInt("ffn_dim"), EPS, 10000f, d / heads, "none", 1f, maxPos, hf.requiredInt("vocab_size"));
-        int proj = hf.optInt("word_embed_proj_dim", d);
         boolean preNorm = hf.optBool("do_layer_norm_before", true);
-        boolean affine = hf.optBool("layer_norm_elementwise_affine", true);
+        return new Shape(c, hf.optInt("word_embed_proj_dim", d), preNorm, hf.optBool("layer_norm_elementwise_affine", true),
+                preNorm && !hf.optBool("_remove_final_layer_norm", false));
+    }
+
+    /** Builds OPT from a weight source in OPTModel's names ({@code decoder.layers.0.fc1.weight}). */
+    static OptModel load(WeightSource w, Shape s, Kernels kernels) {
+        ModelConfig c = s.config();
+        int d = c.dim();
+        int heads = c.heads();
+        int maxPos = c.contextLength();
+        int proj = s.proj();
+        boolean preNorm = s.preNorm();
+        boolean affine = s.affine();
         AttentionShape shape = new AttentionShape(heads, heads, c.headDim(), (float) (1.0 / Math.sqrt(c.headDim())));
 
         List<OptLayer> layers = new ArrayList<>();
@@ -70,7 +91,7 @@ final class OptModel extends DecoderStack {
         }
         Linear in = proj != d ? w.linear("decoder.project_in", d, proj) : null;
         Linear out = proj != d ? w.linear("decoder.project_out", proj, d) : null;
-        LayerNorm fin = preNorm && !hf.optBool("_remove_final_layer_norm", false) ? norm(w, "decoder.final_layer_norm", d, affine) : null;
+        LayerNorm fin = s.finalNorm() ? norm(w, "decoder.final_layer_norm", d, affine) : null;
         return new OptModel(c, kernels, new TokenEmbedding(w.matrix("decoder.embed_tokens.weight", c.vocabSize(), proj)),
                 w.matrix("decoder.embed_positions.weight", maxPos + POSITION_OFFSET, d), in, layers, fin, out, proj);
     }

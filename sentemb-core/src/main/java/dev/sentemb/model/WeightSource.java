@@ -29,6 +29,18 @@ interface WeightSource {
         return new Linear(matrix(prefix + ".weight", out, in), optionalVector(prefix + ".bias", out).orElse(null));
     }
 
+    /** transformers' module name of the projection {@code prefix} (e.g. {@code layers.0.self_attn.q_proj}): what a PEFT adapter calls it. */
+    String moduleName(String prefix);
+
+    /**
+     * Heads whose rows this source stores permuted into llama.cpp's adjacent-pair rotary order for the
+     * projection {@code prefix} (GGUF llama's q and k), 0 when stored as transformers stores them: an
+     * adapter's update must be permuted the same way.
+     */
+    default int permutedHeads(String prefix) {
+        return 0;
+    }
+
     /** The file or directory, for messages. */
     String describe();
 }

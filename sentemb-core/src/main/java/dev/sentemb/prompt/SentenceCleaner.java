@@ -2,7 +2,7 @@ package dev.sentemb.prompt;
 
 /**
  * The reference implementation's clean-up of a sentence before it enters the template
- * (DESIGN.md §1.2). It changes the embedding measurably, so it is applied exactly, in order.
+ *. It changes the embedding measurably, so it is applied exactly, in order.
  */
 public final class SentenceCleaner {
     private SentenceCleaner() {}

@@ -11,7 +11,7 @@ import java.util.Map;
 public final class Templates {
     private Templates() {}
 
-    /** The reference's best demonstrations for OPT sizes (run_icl.sh, DESIGN.md §1.3). */
+    /** The reference's best demonstrations for OPT sizes (the reference's run_icl.sh). */
     private static final Map<String, String[]> NAMED = new LinkedHashMap<>();
 
     static {

@@ -1,5 +1,6 @@
 package dev.sentemb.embed;
 
+import dev.sentemb.load.ModelStore;
 import dev.sentemb.strategy.Pooling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -64,28 +65,6 @@ class HfDirectoryTest {
         try (Encoder enc = Encoder.builder(HfFixture.dir("llama").toString()).adapter(f.dir()).mergeAdapter(false).threads(2).build()) {
             assertTrue(HfFixture.cosine(enc.embed(f.texts().get(0)), f.last()[0]) >= 0.99999);
         }
-    }
-
-    @Test
-    void resolvesModelIdsInTheHfCacheLayout() throws IOException {
-        Path repo = tmp.resolve("hub/models--facebook--opt-tiny");
-        Path snap = Files.createDirectories(repo.resolve("snapshots/0123abc"));
-        Files.createDirectories(repo.resolve("refs"));
-        Files.writeString(repo.resolve("refs/main"), "0123abc\n");
-        HfCache cache = new HfCache(tmp.resolve("hub"));
-        assertEquals(snap, cache.find("facebook/opt-tiny").orElseThrow());
-        assertEquals(snap, cache.find("facebook/opt-tiny@0123abc").orElseThrow());
-        assertTrue(cache.find("facebook/opt-other").isEmpty());
-        assertTrue(HfCache.looksLikeId("facebook/opt-125m"));
-        assertTrue(!HfCache.looksLikeId("/abs/path"));
-        assertEquals(Path.of("/h/hub"), HfCache.hubFrom(Map.of("HF_HOME", "/h")));
-        assertEquals(Path.of("/c"), HfCache.hubFrom(Map.of("HF_HOME", "/h", "HF_HUB_CACHE", "/c")));
-    }
-
-    @Test
-    void aDirectoryWithoutConfigIsATypedError() {
-        ModelFetchException e = assertThrows(ModelFetchException.class, () -> ModelStore.standard().resolve(tmp.toString(), null));
-        assertTrue(e.getMessage().contains("config.json"), e.getMessage());
     }
 
     @Test

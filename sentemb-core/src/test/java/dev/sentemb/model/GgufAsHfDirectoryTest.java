@@ -116,7 +116,7 @@ class GgufAsHfDirectoryTest {
         new ObjectMapper().writeValue(dir.resolve("config.json").toFile(), cfg);
         List<SafetensorsWriter.Entry> entries = new ArrayList<>();
         for (GgufTensor t : gguf.tensors()) {
-            String hf = "model." + HfModels.llamaName(t.name());
+            String hf = "model." + TensorNames.llama(t.name());
             long[] shape = t.nDims() == 1 ? new long[] {t.cols()} : new long[] {t.rows(), t.cols()};
             int heads = t.name().endsWith("attn_q.weight") ? c.heads() : t.name().endsWith("attn_k.weight") ? c.kvHeads() : 0;
             entries.add(new SafetensorsWriter.Entry(hf, shape, () -> {
@@ -140,5 +140,32 @@ class GgufAsHfDirectoryTest {
             }
         }
         return out;
+    }
+
+    /**
+     * An adapter is a decorator of any weight source: on gemma3's GGUF (an architecture GGUF adapters were
+     * refused on before) every module of a random adapter finds its layer, changes the output, and merged
+     * and on-the-fly application agree.
+     */
+    @Test
+    void anAdapterOnGemma3sGguf() throws IOException {
+        List<int[]> ids = OracleFixture.items("gemma3-270m", "icl.jsonl").subList(0, 4).stream().map(OracleFixture.Item::ids).toList();
+        try (GgufFile gguf = GgufFile.open(TestModels.require("gemma3-270m"))) {
+            ModelConfig c = ModelConfig.fromGguf(gguf);
+            Path adapter = Files.createDirectories(tmp.resolve("gemma-adapter"));
+            writeAdapter(c, adapter);
+            PackedHidden plain;
+            try (TransformerModel m = ModelLoader.load(gguf, 2)) {
+                plain = m.forward(ids);
+            }
+            PackedHidden onTheFly;
+            try (TransformerModel m = ModelLoader.load(gguf, 2, LoraAdapter.load(adapter, false))) {
+                onTheFly = m.forward(ids);
+            }
+            try (TransformerModel m = ModelLoader.load(gguf, 2, LoraAdapter.load(adapter, true))) {
+                assertSame(m.forward(ids), onTheFly, ids.size());
+            }
+            assertTrue(HfFixture.cosine(onTheFly.lastToken(0), plain.lastToken(0)) < 0.999, "the adapter must change the output");
+        }
     }
 }

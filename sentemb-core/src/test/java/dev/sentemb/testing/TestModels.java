@@ -1,7 +1,7 @@
 package dev.sentemb.testing;
 
-import dev.sentemb.embed.ModelRegistry;
-import dev.sentemb.embed.ModelStore;
+import dev.sentemb.load.ModelRegistry;
+import dev.sentemb.load.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -31,6 +31,26 @@ public final class EmbeddingCache {
         return file;
     }
 
+    /**
+     * The cache of one model file, prompt form (the template around {@code *sent_0*}) and read-out
+     * ({@code pooling}, plus the layer when it is not the final one), under {@code dir}: named after the
+     * model file and a hash of what would change the vectors.
+     */
+    public static Path fileFor(Path dir, Path modelFile, String prompt, String readout) {
+        try {
+            long size = Files.size(modelFile); // a directory's own size for a Hugging Face model, as before
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update((modelFile.toAbsolutePath() + "\n" + size + "\n" + prompt + "\n" + readout)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String key = java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
+            return dir.resolve(modelFile.getFileName() + "-" + key + ".jsonl");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + modelFile, e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** What earlier runs finished (empty when there is no cache yet). */
     public Contents load() {
         Contents c = new Contents();

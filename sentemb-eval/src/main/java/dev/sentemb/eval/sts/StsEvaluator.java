@@ -7,19 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * Scores STS tasks as SentEval does: cosine of the two embeddings against the gold score. Every
- * distinct sentence across all tasks is embedded once.
+ * Scores STS pairs as SentEval does: cosine of the two embeddings against the gold score, Spearman and
+ * Pearson ×100. The one STS scorer: {@code eval} scores whole tasks with it ("all": one correlation over
+ * the concatenated sub-sets), the demonstration search scores STS-B dev pairs with it.
  */
 public final class StsEvaluator {
-    private final Function<List<String>, Map<String, float[]>> embedder;
-
-    /** @param embedder embeds distinct sentences (SentEval-joined), returning a vector per sentence */
-    public StsEvaluator(Function<List<String>, Map<String, float[]>> embedder) {
-        this.embedder = embedder;
-    }
+    private StsEvaluator() {}
 
     /** The distinct sentences of the tasks, in first-seen order. */
     public static List<String> sentences(List<StsTask> tasks) {
@@ -35,15 +30,6 @@ public final class StsEvaluator {
         return new ArrayList<>(s);
     }
 
-    public List<StsResult> evaluate(List<StsTask> tasks) {
-        Map<String, float[]> vectors = embedder.apply(sentences(tasks));
-        List<StsResult> out = new ArrayList<>();
-        for (StsTask t : tasks) {
-            out.add(score(t, vectors));
-        }
-        return out;
-    }
-
     public static StsResult score(StsTask t, Map<String, float[]> vectors) {
         Map<String, StsResult.Scores> subs = new LinkedHashMap<>();
         int n = t.pairCount();
@@ -52,19 +38,36 @@ public final class StsEvaluator {
         int at = 0;
         for (StsTask.Subset sub : t.subsets()) {
             int m = sub.pairs().size();
-            double[] sys = new double[m];
-            double[] gold = new double[m];
-            for (int i = 0; i < m; i++) {
-                StsPair p = sub.pairs().get(i);
-                sys[i] = Similarity.cosine(vector(vectors, p.a()), vector(vectors, p.b()));
-                gold[i] = p.gold();
-            }
+            double[] sys = cosines(sub.pairs(), vectors);
+            double[] gold = gold(sub.pairs());
             subs.put(sub.name(), new StsResult.Scores(100 * Correlation.spearman(sys, gold), 100 * Correlation.pearson(sys, gold), m));
             System.arraycopy(sys, 0, allSys, at, m);
             System.arraycopy(gold, 0, allGold, at, m);
             at += m;
         }
         return new StsResult(t.name(), 100 * Correlation.spearman(allSys, allGold), 100 * Correlation.pearson(allSys, allGold), n, subs);
+    }
+
+    /** Spearman ×100 of cosine against gold over {@code pairs}. */
+    public static double spearman(List<StsPair> pairs, Map<String, float[]> vectors) {
+        return 100 * Correlation.spearman(cosines(pairs, vectors), gold(pairs));
+    }
+
+    private static double[] cosines(List<StsPair> pairs, Map<String, float[]> vectors) {
+        double[] sys = new double[pairs.size()];
+        for (int i = 0; i < sys.length; i++) {
+            StsPair p = pairs.get(i);
+            sys[i] = Similarity.cosine(vector(vectors, p.a()), vector(vectors, p.b()));
+        }
+        return sys;
+    }
+
+    private static double[] gold(List<StsPair> pairs) {
+        double[] gold = new double[pairs.size()];
+        for (int i = 0; i < gold.length; i++) {
+            gold[i] = pairs.get(i).gold();
+        }
+        return gold;
     }
 
     private static float[] vector(Map<String, float[]> vectors, String s) {

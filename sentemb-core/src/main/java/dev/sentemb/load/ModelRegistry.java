@@ -1,6 +1,6 @@
-package dev.sentemb.embed;
+package dev.sentemb.load;
 
-import dev.sentemb.embed.KnownModel.Part;
+import dev.sentemb.load.KnownModel.Part;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The models of DESIGN.md §4, pinned by package version and SHA-256. */
+/** The models sentemb fetches by name, pinned by package version and SHA-256. */
 public final class ModelRegistry {
     public static final String DEFAULT_MODEL = "smollm2-135m";
 

@@ -1,4 +1,4 @@
-package dev.sentemb.embed;
+package dev.sentemb.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

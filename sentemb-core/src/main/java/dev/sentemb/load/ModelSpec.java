@@ -1,0 +1,37 @@
+package dev.sentemb.load;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * What to load, as a small immutable value a server config or a Spark executor can carry: the model (a
+ * registry name, a GGUF path, a Hugging Face directory or a model id in the local HF cache), an
+ * optional PEFT LoRA adapter directory and how to apply it, and whether to quantize HF weights to Q8_0.
+ * Paths are strings so the spec means the same on every machine that has the same files.
+ *
+ * @param model        registry name, GGUF path, HF directory or HF model id
+ * @param adapter      a PEFT LoRA adapter directory, or null
+ * @param mergeAdapter merge the adapter into the weights (true) or apply it on the fly
+ * @param quantizeQ8   quantize an HF checkpoint's matrices to Q8_0 on load
+ */
+public record ModelSpec(String model, String adapter, boolean mergeAdapter, boolean quantizeQ8) implements Serializable {
+    public ModelSpec {
+        Objects.requireNonNull(model, "model");
+        if (model.isBlank()) {
+            throw new IllegalArgumentException("a model spec needs a model name or path");
+        }
+    }
+
+    /** The model alone: no adapter, weights as stored. */
+    public static ModelSpec of(String model) {
+        return new ModelSpec(model, null, true, false);
+    }
+
+    public ModelSpec withAdapter(String dir, boolean merge) {
+        return new ModelSpec(model, dir, merge, quantizeQ8);
+    }
+
+    public ModelSpec withQuantizeQ8(boolean on) {
+        return new ModelSpec(model, adapter, mergeAdapter, on);
+    }
+}
