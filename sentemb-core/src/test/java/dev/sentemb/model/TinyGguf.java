@@ -1,12 +1,10 @@
 package dev.sentemb.model;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.sentemb.testing.TestGgufWriter;
+import dev.sentemb.weights.GgmlType;
+import dev.sentemb.weights.GgufValueType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,81 +49,27 @@ final class TinyGguf {
         return g;
     }
 
+    /** Writes the model through the tests' one GGUF writer: integers as UINT32, F32 tensors of seeded Gaussian values. */
     Path write(Path path) {
-        Out out = new Out();
-        out.bytes("GGUF".getBytes(StandardCharsets.US_ASCII));
-        out.u32(3);
-        out.u64(tensors.size());
-        out.u64(metadata.size());
+        TestGgufWriter w = new TestGgufWriter();
         for (Map.Entry<String, Object> kv : metadata.entrySet()) {
-            out.string(kv.getKey());
             switch (kv.getValue()) {
-                case Integer i -> { out.u32(4); out.u32(i); }       // UINT32
-                case Float f -> { out.u32(6); out.f32(f); }         // FLOAT32
-                case String s -> { out.u32(8); out.string(s); }     // STRING
-                default -> throw new IllegalArgumentException(kv.toString());
+                case Integer i -> w.kv(kv.getKey(), GgufValueType.UINT32, i);
+                default -> w.put(kv.getKey(), kv.getValue());
             }
         }
-        long offset = 0;
-        for (Map.Entry<String, long[]> t : tensors.entrySet()) {
-            out.string(t.getKey());
-            out.u32(t.getValue().length);
-            for (long d : t.getValue()) out.u64(d);
-            out.u32(0); // F32
-            out.u64(offset);
-            offset += align(4 * elements(t.getValue()));
-        }
-        while (out.size() % 32 != 0) out.write(0);
         Random r = new Random(7);
-        for (long[] dims : tensors.values()) {
-            long n = elements(dims);
-            for (long i = 0; i < n; i++) out.f32((float) (r.nextGaussian() * 0.3));
-            for (long i = 4 * n; i < align(4 * n); i++) out.write(0);
+        for (Map.Entry<String, long[]> t : tensors.entrySet()) {
+            long n = 1;
+            for (long d : t.getValue()) {
+                n *= d;
+            }
+            ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(4 * n)).order(ByteOrder.LITTLE_ENDIAN);
+            for (long i = 0; i < n; i++) {
+                data.putFloat((float) (r.nextGaussian() * 0.3));
+            }
+            w.tensor(t.getKey(), GgmlType.F32, t.getValue(), data.array());
         }
-        try {
-            return Files.write(path, out.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static long elements(long[] dims) {
-        long n = 1;
-        for (long d : dims) n *= d;
-        return n;
-    }
-
-    private static long align(long n) {
-        return (n + 31) / 32 * 32;
-    }
-
-    private static final class Out extends ByteArrayOutputStream {
-        private final ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-
-        void bytes(byte[] x) {
-            write(x, 0, x.length);
-        }
-
-        void u32(int v) {
-            bytes(b.clear().putInt(v).array().clone(), 4);
-        }
-
-        void u64(long v) {
-            bytes(b.clear().putLong(v).array().clone(), 8);
-        }
-
-        void f32(float v) {
-            bytes(b.clear().putFloat(v).array().clone(), 4);
-        }
-
-        void string(String s) {
-            byte[] x = s.getBytes(StandardCharsets.UTF_8);
-            u64(x.length);
-            bytes(x);
-        }
-
-        private void bytes(byte[] x, int n) {
-            write(x, 0, n);
-        }
+        return w.write(path);
     }
 }

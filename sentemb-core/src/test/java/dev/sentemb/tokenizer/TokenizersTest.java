@@ -1,5 +1,6 @@
 package dev.sentemb.tokenizer;
 
+import dev.sentemb.testing.TestGgufWriter;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +17,7 @@ class TokenizersTest {
     Path tmp;
 
     /** A byte-level vocabulary: the 256 byte tokens, then "ab", "abc", then a control token. */
-    private static MiniGguf tiny(String pre) {
+    private static TestGgufWriter tiny(String pre) {
         String[] tokens = new String[259];
         int[] types = new int[259];
         for (int b = 0; b < 256; b++) {
@@ -29,7 +30,7 @@ class TokenizersTest {
         types[256] = TokenType.NORMAL;
         types[257] = TokenType.NORMAL;
         types[258] = TokenType.CONTROL;
-        MiniGguf g = new MiniGguf().put("tokenizer.ggml.model", "gpt2").put("tokenizer.ggml.tokens", tokens)
+        TestGgufWriter g = new TestGgufWriter().put("tokenizer.ggml.model", "gpt2").put("tokenizer.ggml.tokens", tokens)
                 .put("tokenizer.ggml.token_type", types).put("tokenizer.ggml.merges", new String[] {"a b", "ab c"})
                 .put("tokenizer.ggml.eos_token_id", 258);
         return pre == null ? g : g.put("tokenizer.ggml.pre", pre);
@@ -38,7 +39,7 @@ class TokenizersTest {
     @Test
     void buildsFromMetadata() {
         Tokenizer tok = Tokenizers.fromGguf(tiny("qwen2").put("tokenizer.ggml.bos_token_id", 258)
-                .put("tokenizer.ggml.add_bos_token", true).write(tmp));
+                .put("tokenizer.ggml.add_bos_token", true).writeIn(tmp));
         // byte tokens sit at ids 0..255 in byte order, so 'x' has id 'x'
         assertArrayEquals(new int[] {258, 257, 'x', 258, 256}, tok.encode("abcx<|eot|>ab"));
         assertArrayEquals(new int[] {257}, tok.encode("abc", false));
@@ -49,7 +50,7 @@ class TokenizersTest {
 
     @Test
     void missingPreAndFlagsMeanGpt2SplitAndNoSpecials() {
-        Tokenizer tok = Tokenizers.fromGguf(tiny(null).write(tmp));
+        Tokenizer tok = Tokenizers.fromGguf(tiny(null).writeIn(tmp));
         assertArrayEquals(new int[] {257, ' ', 257}, tok.encode("abc abc"));
         assertEquals(OptionalInt.empty(), tok.bosId());
     }
@@ -69,16 +70,16 @@ class TokenizersTest {
 
     @Test
     void refusesWhatItCannotBuild() {
-        TokenizerException pre = assertThrows(TokenizerException.class, () -> Tokenizers.fromGguf(tiny("falcon").write(tmp)));
+        TokenizerException pre = assertThrows(TokenizerException.class, () -> Tokenizers.fromGguf(tiny("falcon").writeIn(tmp)));
         assertTrue(pre.getMessage().contains("'falcon'") && pre.getMessage().contains("supported: gpt2"), pre.getMessage());
         TokenizerException sp = assertThrows(TokenizerException.class, () -> Tokenizers.fromGguf(
-                new MiniGguf().put("tokenizer.ggml.model", "llama").write(tmp)));
+                new TestGgufWriter().put("tokenizer.ggml.model", "llama").writeIn(tmp)));
         assertTrue(sp.getMessage().contains("would need Llama's prefix-space rules"), sp.getMessage()); // only Gemma's SentencePiece rules are built
         TokenizerException none = assertThrows(TokenizerException.class, () -> Tokenizers.fromGguf(
-                new MiniGguf().put("general.architecture", "llama").write(tmp)));
+                new TestGgufWriter().put("general.architecture", "llama").writeIn(tmp)));
         assertTrue(none.getMessage().contains("tokenizer.ggml.model is missing"), none.getMessage());
         TokenizerException merge = assertThrows(TokenizerException.class, () -> Tokenizers.fromGguf(
-                tiny(null).put("tokenizer.ggml.merges", new String[] {"a b", "ab zz"}).write(tmp)));
+                tiny(null).put("tokenizer.ggml.merges", new String[] {"a b", "ab zz"}).writeIn(tmp)));
         assertTrue(merge.getMessage().contains("merge 1 uses 'zz'"), merge.getMessage());
     }
 }

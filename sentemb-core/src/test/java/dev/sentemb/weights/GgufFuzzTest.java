@@ -1,5 +1,6 @@
 package dev.sentemb.weights;
 
+import dev.sentemb.testing.TestGgufWriter;
 import dev.sentemb.testing.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,18 +1,25 @@
-package dev.sentemb.weights;
+package dev.sentemb.testing;
 
+import dev.sentemb.weights.GgmlType;
+import dev.sentemb.weights.GgufArray;
+import dev.sentemb.weights.GgufValueType;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test-only GGUF writer: builds small files with every metadata value type and a few tensors,
- * and records where each count/length field and each structural boundary lies so the fuzz test
- * can aim its mutations.
+ * The tests' one GGUF writer: small files with any metadata value type and any tensors (a tokenizer's
+ * metadata alone, a tiny loadable model, a fuzz target), recording where each count/length field and
+ * each structural boundary lies so the fuzz test can aim its mutations.
  */
-final class TestGgufWriter {
+public final class TestGgufWriter {
     /** A count or length field: byte offset and width (4 or 8). */
-    record Field(long offset, int width, String what) {}
+    public record Field(long offset, int width, String what) {}
 
     private record Kv(String key, GgufValueType type, Object value) {}
 
@@ -26,42 +33,91 @@ final class TestGgufWriter {
     private final List<Long> boundaries = new ArrayList<>();
     private long dataOffset;
 
-    TestGgufWriter version(int v) {
+    /**
+     * A value of the type its Java class implies (Integer INT32, Long INT64, Float FLOAT32, Boolean BOOL,
+     * String STRING, String[] and int[] arrays of STRING and INT32), replacing a value of the same key in
+     * place; {@link #kv} appends, so a duplicate key can be written on purpose.
+     */
+    public TestGgufWriter put(String key, Object value) {
+        int at = -1;
+        for (int i = 0; i < kvs.size(); i++) {
+            if (kvs.get(i).key().equals(key)) {
+                at = i;
+            }
+        }
+        if (at >= 0) {
+            kvs.remove(at);
+            TestGgufWriter tail = new TestGgufWriter();
+            tail.put(key, value);
+            kvs.add(at, tail.kvs.get(0));
+            return this;
+        }
+        return switch (value) {
+            case Integer i -> kv(key, GgufValueType.INT32, i);
+            case Long l -> kv(key, GgufValueType.INT64, l);
+            case Float f -> kv(key, GgufValueType.FLOAT32, f);
+            case Boolean b -> kv(key, GgufValueType.BOOL, b);
+            case String s -> kv(key, GgufValueType.STRING, s);
+            case String[] a -> kv(key, GgufValueType.ARRAY, new GgufArray(GgufValueType.STRING, a));
+            case int[] a -> kv(key, GgufValueType.ARRAY, new GgufArray(GgufValueType.INT32, a));
+            default -> throw new IllegalArgumentException(key + ": no GGUF type for " + value.getClass());
+        };
+    }
+
+    /** Writes the file into {@code path} and returns it. */
+    public Path write(Path path) {
+        try {
+            return Files.write(path, build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the file as a new temporary file in {@code dir}. */
+    public Path writeIn(Path dir) {
+        try {
+            return write(Files.createTempFile(dir, "test", ".gguf"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TestGgufWriter version(int v) {
         this.version = v;
         return this;
     }
 
     /** Adds general.alignment (uint32) and pads tensor data to it. */
-    TestGgufWriter alignment(int a) {
+    public TestGgufWriter alignment(int a) {
         this.alignment = a;
         kvs.add(new Kv("general.alignment", GgufValueType.UINT32, (long) a));
         return this;
     }
 
     /** Scalars: Number for integers and floats, Boolean, String; arrays: a {@link GgufArray}. */
-    TestGgufWriter kv(String key, GgufValueType type, Object value) {
+    public TestGgufWriter kv(String key, GgufValueType type, Object value) {
         kvs.add(new Kv(key, type, value));
         return this;
     }
 
-    TestGgufWriter tensor(String name, GgmlType type, long[] dims, byte[] data) {
+    public TestGgufWriter tensor(String name, GgmlType type, long[] dims, byte[] data) {
         tensors.add(new Tensor(name, type, dims, data));
         return this;
     }
 
-    List<Field> fields() {
+    public List<Field> fields() {
         return fields;
     }
 
-    List<Long> boundaries() {
+    public List<Long> boundaries() {
         return boundaries;
     }
 
-    long dataOffset() {
+    public long dataOffset() {
         return dataOffset;
     }
 
-    byte[] build() {
+    public byte[] build() {
         fields.clear();
         boundaries.clear();
         Out out = new Out();
@@ -146,33 +202,33 @@ final class TestGgufWriter {
     }
 
     /** Little-endian byte sink. */
-    static final class Out extends ByteArrayOutputStream {
-        void u8(int v) {
+    public static final class Out extends ByteArrayOutputStream {
+        public void u8(int v) {
             write(v);
         }
 
-        void u16(int v) {
+        public void u16(int v) {
             u8(v);
             u8(v >>> 8);
         }
 
-        void u32(int v) {
+        public void u32(int v) {
             u16(v);
             u16(v >>> 16);
         }
 
-        void u64(long v) {
+        public void u64(long v) {
             u32((int) v);
             u32((int) (v >>> 32));
         }
 
-        void bytes(byte[] b) {
+        public void bytes(byte[] b) {
             write(b, 0, b.length);
         }
     }
 
     /** A small file with every value type, a nested array and four tensors of different types. */
-    static TestGgufWriter sample(int alignment) {
+    public static TestGgufWriter sample(int alignment) {
         TestGgufWriter w = new TestGgufWriter();
         if (alignment != 32) {
             w.alignment(alignment);
