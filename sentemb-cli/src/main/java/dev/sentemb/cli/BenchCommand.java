@@ -3,6 +3,7 @@ package dev.sentemb.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sentemb.embed.EmbedResult;
 import dev.sentemb.embed.Encoder;
+import dev.sentemb.engine.EmbeddingEngine;
 import dev.sentemb.eval.sts.StsData;
 import dev.sentemb.eval.sts.StsPair;
 import dev.sentemb.eval.sts.StsTask;
@@ -71,12 +72,15 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < Math.min(warmup, sentences.size()); i++) warm.add(sentences.get(i) + " (warm-up)");
             if (!warm.isEmpty()) enc.embed(warm);
             Encoder.Stats before = enc.stats();
+            EmbeddingEngine.Stats engineBefore = enc.engine().stats();
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             List<EmbedResult> results = callers > 0 ? oneAtATime(enc, sentences, callers) : enc.embedEach(sentences, null);
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpu = (processCpuNanos() - cpu0) / 1e9;
             Encoder.Stats after = enc.stats();
+            EmbeddingEngine.Stats engineAfter = enc.engine().stats();
+            long passes = engineAfter.passes() - engineBefore.passes();
             long failed = results.stream().filter(r -> !r.isOk()).count();
             long computed = after.tokensComputed() - before.tokensComputed();
             long represented = after.tokensRepresented() - before.tokensRepresented();
@@ -89,6 +93,9 @@ final class BenchCommand implements Callable<Integer> {
             r.put("prefix_cache", !noPrefixCache);
             r.put("threads", enc.threads());
             r.put("callers", callers);
+            r.put("kernels", enc.kernels());
+            r.put("passes", passes);
+            r.put("inputs_per_pass", passes == 0 ? 0 : (double) (engineAfter.inputs() - engineBefore.inputs()) / passes);
             r.put("batch_tokens", batchTokens);
             r.put("sentences", sentences.size());
             r.put("distinct_prompts", after.distinctPrompts() - before.distinctPrompts());
@@ -111,9 +118,10 @@ final class BenchCommand implements Callable<Integer> {
             r.put("machine", System.getProperty("os.arch") + " " + Runtime.getRuntime().availableProcessors() + " cpus");
             r.put("java", System.getProperty("java.version"));
             System.err.printf("sentemb   %s %s threads=%d callers=%d: %d sentences in %.1fs = %.2f sent/s; tokens computed %d (%.0f/s), represented %d (%.0f/s); "
-                            + "%.1f GFLOP/s effective (%.1f per CPU-second, CPU %.1fs); peak RSS %.0f MB; load %.1f%n",
+                            + "%.1f GFLOP/s effective (%.1f per CPU-second, CPU %.1fs); %d passes of %.1f prompts; peak RSS %.0f MB; load %.1f%n",
                     model.model, model.templateSpec(), enc.threads(), callers, sentences.size(), wall, sentences.size() / wall, computed, computed / wall,
-                    represented, represented / wall, gflop / wall, gflop / cpu, cpu, (double) r.get("peak_rss_mb"), (double) r.get("loadavg_at_end"));
+                    represented, represented / wall, gflop / wall, gflop / cpu, cpu, passes, (double) r.get("inputs_per_pass"), (double) r.get("peak_rss_mb"), (double) r.get("loadavg_at_end"));
+            System.err.println("sentemb   kernels: " + enc.kernels());
             System.out.println(new ObjectMapper().writeValueAsString(r));
             return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }

@@ -91,6 +91,8 @@ class HfCliTest {
             assertEquals(0, j.get("failed").asInt());
             assertTrue(j.get("model_file_mb").asDouble() > 0, "the directory's weight files are measured");
             assertTrue(j.get("tokens_computed").asLong() < j.get("tokens_represented").asLong(), "OPT continues the cached demonstration");
+            assertTrue(j.get("kernels").asText().contains("-lane vectors"), j.get("kernels").asText());
+            assertTrue(j.get("passes").asInt() >= 1, r[1]);
         }
     }
 }

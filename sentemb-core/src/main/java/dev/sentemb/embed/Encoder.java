@@ -329,6 +329,11 @@ public final class Encoder implements AutoCloseable {
         return runtime.kernels().pool().threads();
     }
 
+    /** The kernels this encoder's model runs on, described (vector width, matmul tile, threads). */
+    public String kernels() {
+        return runtime.kernels().describe();
+    }
+
     /** The compute pool this encoder's model runs on (shared with other models unless it was given its own). */
     public Parallel pool() {
         return runtime.kernels().pool();

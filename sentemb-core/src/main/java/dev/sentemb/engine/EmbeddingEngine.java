@@ -154,22 +154,7 @@ public final class EmbeddingEngine implements AutoCloseable {
     public record Stats(long passes, long inputs, long tokens) {}
 
     void cancel(Submission s) {
-        List<Integer> dropped = new ArrayList<>();
-        lock.lock();
-        try {
-            while (!s.pending.isEmpty()) {
-                int i = s.pending.pollFirst();
-                queuedInputs--;
-                queuedTokens -= s.input(i).computedTokens();
-                dropped.add(i);
-            }
-            turns.remove(s);
-        } finally {
-            lock.unlock();
-        }
-        for (int i : dropped) {
-            s.fail(i, new CancellationException("cancelled before it was computed"));
-        }
+        drain(s, new CancellationException("cancelled before it was computed"));
     }
 
     /** Stops the scheduler after the pass in progress; inputs still queued fail. The model stays open. */
@@ -188,7 +173,7 @@ public final class EmbeddingEngine implements AutoCloseable {
             lock.unlock();
         }
         for (Submission s : left) {
-            failPending(s, new SentembException("the embedding engine was closed before this input was computed"));
+            drain(s, new SentembException("the embedding engine was closed before this input was computed"));
         }
         if (Thread.currentThread() != loop) {
             loop.interrupt();
@@ -200,12 +185,16 @@ public final class EmbeddingEngine implements AutoCloseable {
         }
     }
 
-    private void failPending(Submission s, RuntimeException error) {
+    /** Takes the submission's pending inputs off the queue and fails them with {@code error}. */
+    private void drain(Submission s, RuntimeException error) {
         List<Integer> dropped = new ArrayList<>();
         lock.lock();
         try {
             while (!s.pending.isEmpty()) {
-                dropped.add(s.pending.pollFirst());
+                int i = s.pending.pollFirst();
+                queuedInputs--;
+                queuedTokens -= s.input(i).computedTokens();
+                dropped.add(i);
             }
             turns.remove(s);
         } finally {
@@ -214,6 +203,7 @@ public final class EmbeddingEngine implements AutoCloseable {
         for (int i : dropped) {
             s.fail(i, error);
         }
+        s.signal();
     }
 
     /** One input taken into a pass. */
@@ -321,8 +311,17 @@ public final class EmbeddingEngine implements AutoCloseable {
         return pass;
     }
 
-    /** Runs one pass and completes its inputs; a failed pass is retried input by input. */
+    /** Runs one pass, completes its inputs, then wakes their callers once. */
     private void run(List<Taken> pass) {
+        try {
+            runPass(pass);
+        } finally {
+            pass.stream().map(Taken::submission).distinct().forEach(Submission::signal);
+        }
+    }
+
+    /** Runs one pass and completes its inputs; a failed pass is retried input by input. */
+    private void runPass(List<Taken> pass) {
         if (!listeners.isEmpty()) {
             long[] subs = new long[pass.size()];
             int[] idx = new int[pass.size()];

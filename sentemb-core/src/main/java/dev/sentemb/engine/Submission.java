@@ -100,8 +100,16 @@ public final class Submission {
         }
     }
 
+    /**
+     * Counts the outcome; waiters are woken by {@link #signal}, once per pass rather than once per input:
+     * a waiter woken fifty times a pass competes with the pass's threads for the cores.
+     */
     private synchronized void record(int index) {
         completionOrder[completed++] = index;
+    }
+
+    /** Wakes the callers waiting on this submission (after a pass, a cancellation or a close). */
+    synchronized void signal() {
         notifyAll();
     }
 }

@@ -25,6 +25,9 @@ public interface Kernels extends AutoCloseable {
     /** The pool the kernels run on. */
     Parallel pool();
 
+    /** What runs the operations, for reports: the implementation, its vector shape, its threads. */
+    String describe();
+
     /** Threads a single call may use. */
     int threads();
 

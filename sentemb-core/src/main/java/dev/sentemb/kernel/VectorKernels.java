@@ -17,6 +17,12 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public String describe() {
+        return "Vector API, " + Matmul.S.vectorBitSize() + "-bit preferred species, matmul tile " + Matmul.shape() + ", "
+                + parallel.threads() + " threads";
+    }
+
+    @Override
     public Parallel pool() {
         return parallel;
     }

@@ -39,11 +39,29 @@ public final class Dequant {
             case F32 -> FloatBlocks.f32(src, off, dst, dstOffset, count);
             case F16 -> FloatBlocks.f16(src, off, dst, dstOffset, count);
             case BF16 -> FloatBlocks.bf16(src, off, dst, dstOffset, count);
-            case Q4_0 -> LegacyBlocks.q4_0(src, off, dst, dstOffset, nBlocks);
-            case Q4_1 -> LegacyBlocks.q4_1(src, off, dst, dstOffset, nBlocks);
+            case Q4_0 -> {
+                if (VectorBlocks.USABLE) {
+                    VectorBlocks.q4_0(src, off, dst, dstOffset, nBlocks);
+                } else {
+                    LegacyBlocks.q4_0(src, off, dst, dstOffset, nBlocks);
+                }
+            }
+            case Q4_1 -> {
+                if (VectorBlocks.USABLE) {
+                    VectorBlocks.q4_1(src, off, dst, dstOffset, nBlocks);
+                } else {
+                    LegacyBlocks.q4_1(src, off, dst, dstOffset, nBlocks);
+                }
+            }
             case Q5_0 -> LegacyBlocks.q5_0(src, off, dst, dstOffset, nBlocks);
             case Q5_1 -> LegacyBlocks.q5_1(src, off, dst, dstOffset, nBlocks);
-            case Q8_0 -> LegacyBlocks.q8_0(src, off, dst, dstOffset, nBlocks);
+            case Q8_0 -> {
+                if (VectorBlocks.USABLE) {
+                    VectorBlocks.q8_0(src, off, dst, dstOffset, nBlocks);
+                } else {
+                    LegacyBlocks.q8_0(src, off, dst, dstOffset, nBlocks);
+                }
+            }
             case Q2_K -> RareKQuantBlocks.q2_k(src, off, dst, dstOffset, nBlocks);
             case Q3_K -> RareKQuantBlocks.q3_k(src, off, dst, dstOffset, nBlocks);
             case Q4_K -> KQuantBlocks.q4_k(src, off, dst, dstOffset, nBlocks);
