@@ -50,6 +50,11 @@ final class ModelOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: all cores.")
     Integer threads;
 
+    @Option(names = "--packed-weights", paramLabel = "MB", defaultValue = "0",
+            description = "Keep up to MB megabytes of projection weights decoded (fp32, 4 bytes a weight) so passes skip decoding "
+                    + "them: faster small passes (many concurrent single sentences) for more memory. Default: ${DEFAULT-VALUE}.")
+    long packedMb;
+
     /** The model file, fetched into the cache first if it is a known name and absent. */
     Path resolveModel() {
         return ModelStore.standard().resolve(model, Progress.forFetch(model));
@@ -78,7 +83,7 @@ final class ModelOptions {
 
     Encoder.Builder encoder() {
         Encoder.Builder b = Encoder.builder(model).template(templateSpec()).fetchProgress(Progress.forFetch(model))
-                .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).pooling(Pooling.parse(pooling))
+                .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).packedWeights(packedMb << 20).pooling(Pooling.parse(pooling))
                 .layer(layer == null ? PassOptions.FINAL_LAYER : layer);
         if (threads != null) {
             b.threads(threads);

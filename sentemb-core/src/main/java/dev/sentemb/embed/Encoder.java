@@ -509,6 +509,16 @@ public final class Encoder implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keep up to {@code bytes} of the projection weights decoded in the matmul's panel layout (4 bytes a
+         * weight; default 0: every pass decodes them from the stored encoding). Passes skip the decoding of
+         * what is packed: worth it for small passes (many concurrent single sentences) on a small model.
+         */
+        public Builder packedWeights(long bytes) {
+            this.spec = spec.withPackedBytes(bytes);
+            return this;
+        }
+
         /** Quantize a Hugging Face checkpoint's matrices to Q8_0 on load (about 1/4 of the fp32 memory). */
         public Builder quantizeQ8(boolean on) {
             this.spec = spec.withQuantizeQ8(on);

@@ -74,14 +74,13 @@ final class Matmul {
         parallel.forEach(panels, () -> Scratch.get(NR * k), (scratch, p) -> {
             int n0 = p * NR;
             int nr = Math.min(NR, n - n0);
-            w.decodeRows(n0, nr, scratch.decoded, 0);
-            packPanel(scratch.decoded, nr, k, scratch.panel);
+            MemorySegment panel = w instanceof PackedMatrix packed ? packed.panel(p) : scratch.pack(w, n0, nr, k);
             for (int t = 0; t < tiles; t++) {
                 int t0 = t * MR;
                 if (nr == NR) {
-                    tile(x, k, scratch.panel, t0, rows, out, t0 * n + n0, n);
+                    tile(x, k, panel, t0, rows, out, t0 * n + n0, n);
                 } else { // the last, narrower panel: a full tile into scratch, then its nr columns
-                    tile(x, k, scratch.panel, t0, rows, scratch.tile, 0, NR);
+                    tile(x, k, panel, t0, rows, scratch.tile, 0, NR);
                     for (int r = 0; r < Math.min(MR, rows - t0); r++) {
                         System.arraycopy(scratch.tile, r * NR, out, (t0 + r) * n + n0, nr);
                     }
@@ -103,6 +102,13 @@ final class Matmul {
         private Scratch(int size) {
             decoded = new float[size];
             panel = Arena.ofAuto().allocate((long) size * Float.BYTES, 64);
+        }
+
+        /** Rows n0 .. n0+nr of {@code w}, decoded and packed into this thread's panel. */
+        MemorySegment pack(WeightMatrix w, int n0, int nr, int k) {
+            w.decodeRows(n0, nr, decoded, 0);
+            packPanel(decoded, nr, k, panel);
+            return panel;
         }
 
         static Scratch get(int size) {

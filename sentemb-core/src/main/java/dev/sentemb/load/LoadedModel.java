@@ -53,7 +53,7 @@ public final class LoadedModel implements AutoCloseable {
             try {
                 Tokenizer tok = HfTokenizers.fromDirectory(path);
                 LoraAdapter lora = adapter == null ? null : LoraAdapter.load(adapter, spec.mergeAdapter());
-                return new LoadedModel(path, ckpt, tok, HfModels.load(ckpt, kernels, spec.quantizeQ8(), lora));
+                return new LoadedModel(path, ckpt, tok, HfModels.load(ckpt, kernels, spec.quantizeQ8(), lora, spec.packedBytes()));
             } catch (RuntimeException e) {
                 ckpt.close();
                 throw e;
@@ -66,7 +66,7 @@ public final class LoadedModel implements AutoCloseable {
         GgufFile f = GgufFile.open(path);
         try {
             LoraAdapter lora = adapter == null ? null : LoraAdapter.load(adapter, spec.mergeAdapter());
-            return new LoadedModel(path, f, Tokenizers.fromGguf(f), ModelLoader.load(f, kernels, lora));
+            return new LoadedModel(path, f, Tokenizers.fromGguf(f), ModelLoader.load(f, kernels, lora, spec.packedBytes()));
         } catch (RuntimeException e) {
             f.close();
             throw e;

@@ -13,25 +13,34 @@ import java.util.Objects;
  * @param adapter      a PEFT LoRA adapter directory, or null
  * @param mergeAdapter merge the adapter into the weights (true) or apply it on the fly
  * @param quantizeQ8   quantize an HF checkpoint's matrices to Q8_0 on load
+ * @param packedBytes  keep up to this many bytes of projection weights decoded in the matmul's panel layout
+ *                     (fp32, 4 bytes a weight; 0: stream every weight from its stored encoding)
  */
-public record ModelSpec(String model, String adapter, boolean mergeAdapter, boolean quantizeQ8) implements Serializable {
+public record ModelSpec(String model, String adapter, boolean mergeAdapter, boolean quantizeQ8, long packedBytes) implements Serializable {
     public ModelSpec {
         Objects.requireNonNull(model, "model");
         if (model.isBlank()) {
             throw new IllegalArgumentException("a model spec needs a model name or path");
         }
+        if (packedBytes < 0) {
+            throw new IllegalArgumentException("packedBytes cannot be negative: " + packedBytes);
+        }
     }
 
     /** The model alone: no adapter, weights as stored. */
     public static ModelSpec of(String model) {
-        return new ModelSpec(model, null, true, false);
+        return new ModelSpec(model, null, true, false, 0);
     }
 
     public ModelSpec withAdapter(String dir, boolean merge) {
-        return new ModelSpec(model, dir, merge, quantizeQ8);
+        return new ModelSpec(model, dir, merge, quantizeQ8, packedBytes);
     }
 
     public ModelSpec withQuantizeQ8(boolean on) {
-        return new ModelSpec(model, adapter, mergeAdapter, on);
+        return new ModelSpec(model, adapter, mergeAdapter, on, packedBytes);
+    }
+
+    public ModelSpec withPackedBytes(long bytes) {
+        return new ModelSpec(model, adapter, mergeAdapter, quantizeQ8, bytes);
     }
 }

@@ -23,6 +23,11 @@ public final class HfModels {
      * @param adapter    a LoRA adapter to apply, or null
      */
     public static TransformerModel load(HfCheckpoint ckpt, Kernels kernels, boolean quantizeQ8, LoraAdapter adapter) {
+        return load(ckpt, kernels, quantizeQ8, adapter, 0);
+    }
+
+    /** As above, keeping up to {@code packedBytes} of projection weights decoded in the kernel's panel layout. */
+    public static TransformerModel load(HfCheckpoint ckpt, Kernels kernels, boolean quantizeQ8, LoraAdapter adapter, long packedBytes) {
         HfConfig hf = new HfConfig(ckpt.config(), ckpt.directory().resolve("config.json"));
         String type = hf.modelType();
         java.util.function.UnaryOperator<String> names = switch (type) {
@@ -31,7 +36,7 @@ public final class HfModels {
             case "opt" -> n -> n;
             default -> throw new UnsupportedArchitectureException(type.isEmpty() ? "(no model_type)" : type, SUPPORTED);
         };
-        WeightSource w = AdaptedWeights.over(new HfWeights(ckpt, names, quantizeQ8), adapter);
+        WeightSource w = PackedWeights.over(AdaptedWeights.over(new HfWeights(ckpt, names, quantizeQ8), adapter), packedBytes);
         TransformerModel model = switch (type) {
             case "gemma3_text" -> {
                 ModelConfig c = hf.gemma3();

@@ -43,6 +43,14 @@ public final class ModelLoader {
 
     /** Loads on borrowed kernels with a PEFT LoRA adapter applied (null: none). */
     public static TransformerModel load(GgufFile file, Kernels kernels, LoraAdapter adapter) {
+        return load(file, kernels, adapter, 0);
+    }
+
+    /**
+     * As {@link #load(GgufFile, Kernels, LoraAdapter)}, keeping up to {@code packedBytes} of projection
+     * weights decoded in the kernel's panel layout (0: none; see {@link PackedWeights}).
+     */
+    public static TransformerModel load(GgufFile file, Kernels kernels, LoraAdapter adapter, long packedBytes) {
         String arch = file.metadata().getString("general.architecture", "");
         if (!SUPPORTED.contains(arch)) {
             throw new UnsupportedArchitectureException(arch.isEmpty() ? "(none)" : arch, SUPPORTED);
@@ -55,6 +63,7 @@ public final class ModelLoader {
             case "qwen2" -> new GgufWeights(file, TensorNames::llama, null);
             default -> new GgufWeights(file, TensorNames::gemma, null);
         }, adapter);
+        w = PackedWeights.over(w, packedBytes);
         TransformerModel m = switch (arch) {
             case "llama" -> LlamaModel.load(w, c, kernels, RopeStyle.NORM);
             case "qwen2" -> LlamaModel.load(w, c, kernels, RopeStyle.NEOX);
