@@ -11,14 +11,23 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Print a model's architecture, sizes, quantization and tokenizer facts.")
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print a model's architecture, sizes, quantization and tokenizer facts, or with --system what this CPU and JVM give the kernels.")
 final class InfoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Option(names = "--system", description = "Describe the machine instead of a model: CPU, vector instruction sets, the JVM's vector width, the matmul tile, threads.")
+    boolean system;
+
     @Override
     public Integer call() {
+        if (system) {
+            dev.sentemb.kernel.CpuInfo.describe().forEach((k, v) -> System.out.printf("%-13s %s%n", k, v));
+            return ExitCodes.OK;
+        }
         Path path = model.resolveModel();
         if (java.nio.file.Files.isDirectory(path)) {
             try (dev.sentemb.weights.HfCheckpoint c = dev.sentemb.weights.HfCheckpoint.open(path)) {

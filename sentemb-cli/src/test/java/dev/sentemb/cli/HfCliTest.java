@@ -95,4 +95,12 @@ class HfCliTest {
             assertTrue(j.get("passes").asInt() >= 1, r[1]);
         }
     }
+
+    @Test
+    void infoSystemSaysWhatTheCpuGives() {
+        String[] r = run("info", "--system");
+        assertEquals("0", r[0]);
+        assertTrue(r[1].contains("jvm vectors") && r[1].contains("-bit preferred species") && r[1].contains("matmul tile"), r[1]);
+        assertTrue(r[1].contains("cores         " + Runtime.getRuntime().availableProcessors()), r[1]);
+    }
 }

@@ -64,9 +64,21 @@ public final class Dequant {
             }
             case Q2_K -> RareKQuantBlocks.q2_k(src, off, dst, dstOffset, nBlocks);
             case Q3_K -> RareKQuantBlocks.q3_k(src, off, dst, dstOffset, nBlocks);
-            case Q4_K -> KQuantBlocks.q4_k(src, off, dst, dstOffset, nBlocks);
+            case Q4_K -> {
+                if (VectorBlocks.USABLE) {
+                    VectorBlocks.q4_k(src, off, dst, dstOffset, nBlocks);
+                } else {
+                    KQuantBlocks.q4_k(src, off, dst, dstOffset, nBlocks);
+                }
+            }
             case Q5_K -> KQuantBlocks.q5_k(src, off, dst, dstOffset, nBlocks);
-            case Q6_K -> KQuantBlocks.q6_k(src, off, dst, dstOffset, nBlocks);
+            case Q6_K -> {
+                if (VectorBlocks.USABLE) {
+                    VectorBlocks.q6_k(src, off, dst, dstOffset, nBlocks);
+                } else {
+                    KQuantBlocks.q6_k(src, off, dst, dstOffset, nBlocks);
+                }
+            }
             case Q8_K -> RareKQuantBlocks.q8_k(src, off, dst, dstOffset, nBlocks);
             default -> throw new IllegalArgumentException("cannot decode ggml type " + type);
         }

@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API decoders of the 32-element legacy blocks the default models use most (Q4_0, Q4_1, Q8_0):
- * the same float operations as {@link LegacyBlocks} (a multiply, then an add where ggml adds; never a
- * fused multiply-add), so the values are bit-identical, at a fraction of the scalar cost. Decoding sits on
+ * Vector API decoders of the blocks the registry's models are made of (Q4_0, Q4_1, Q8_0, and the K-quants
+ * Q4_K and Q6_K): the same float operations as {@link LegacyBlocks} and {@link KQuantBlocks} (a multiply,
+ * then an add or subtract where ggml does; never a fused multiply-add; sub-block scales formed in scalar
+ * code exactly as there), so the values are bit-identical, at a fraction of the scalar cost. Decoding sits on
  * the matmul's path once per weight panel and pass, so with small passes (a server's concurrent single
  * sentences) it is a large share of the work. Used when the preferred float species holds 4, 8 or 16 lanes.
  */
@@ -69,6 +70,71 @@ final class VectorBlocks {
                 ByteVector qs = ByteVector.fromMemorySegment(B16, src, off + 2 + 16 * h, ByteOrder.LITTLE_ENDIAN);
                 for (int p = 0; p < 16 / L; p++) {
                     floats(qs, p).mul(d).intoArray(dst, o + 16 * h + p * L);
+                }
+            }
+        }
+    }
+
+    /** Q4_K: per 64 elements, y = d1·q − m1 for the low nibbles of 32 quant bytes, d2·q − m2 for the high ones. */
+    static void q4_k(MemorySegment src, long off, float[] dst, int o, int nBlocks) {
+        for (int b = 0; b < nBlocks; b++, off += 144, o += 256) {
+            float d = half(src, off);
+            float dmin = half(src, off + 2);
+            long slo = src.get(GgufParser.LE_LONG, off + 4);
+            int shi = src.get(GgufParser.LE_INT, off + 12);
+            for (int c = 0; c < 4; c++) {
+                float d1 = d * KQuantBlocks.scaleK4(slo, shi, 2 * c);
+                float m1 = dmin * KQuantBlocks.minK4(slo, shi, 2 * c);
+                float d2 = d * KQuantBlocks.scaleK4(slo, shi, 2 * c + 1);
+                float m2 = dmin * KQuantBlocks.minK4(slo, shi, 2 * c + 1);
+                int y = o + 64 * c;
+                for (int h = 0; h < 2; h++) {
+                    ByteVector qs = ByteVector.fromMemorySegment(B16, src, off + 16 + 32 * c + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector lo = qs.and((byte) 0xF);
+                    ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF);
+                    for (int p = 0; p < 16 / L; p++) {
+                        floats(lo, p).mul(d1).sub(m1).intoArray(dst, y + 16 * h + p * L);
+                        floats(hi, p).mul(d2).sub(m2).intoArray(dst, y + 32 + 16 * h + p * L);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Q6_K: for each half of 128 elements and each 16 positions l, four 6-bit quants from the low and high
+     * nibbles of ql[l], ql[l+32] and two bits each of qh[l], minus 32, times d·scale.
+     */
+    static void q6_k(MemorySegment src, long off, float[] dst, int o, int nBlocks) {
+        for (int b = 0; b < nBlocks; b++, off += 210, o += 256) {
+            float d = half(src, off + 208);
+            for (int hf = 0; hf < 2; hf++) {
+                long ql = off + 64 * hf;
+                long qh = off + 128 + 32 * hf;
+                long sc = off + 192 + 8 * hf;
+                int y = o + 128 * hf;
+                for (int is = 0; is < 2; is++) { // l in 16·is .. 16·is + 15
+                    ByteVector a = ByteVector.fromMemorySegment(B16, src, ql + 16 * is, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector bb = ByteVector.fromMemorySegment(B16, src, ql + 32 + 16 * is, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector h = ByteVector.fromMemorySegment(B16, src, qh + 16 * is, ByteOrder.LITTLE_ENDIAN);
+                    ByteVector q1 = a.and((byte) 0xF).or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                    ByteVector q2 = bb.and((byte) 0xF).or(h.lanewise(VectorOperators.LSHR, 2).and((byte) 3)
+                            .lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                    ByteVector q3 = a.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).or(h.lanewise(VectorOperators.LSHR, 4)
+                            .and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                    ByteVector q4 = bb.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).or(h.lanewise(VectorOperators.LSHR, 6)
+                            .and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                    float d0 = d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + is);
+                    float d2 = d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + is + 2);
+                    float d4 = d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + is + 4);
+                    float d6 = d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + is + 6);
+                    int l = y + 16 * is;
+                    for (int p = 0; p < 16 / L; p++) {
+                        floats(q1, p).mul(d0).intoArray(dst, l + p * L);
+                        floats(q2, p).mul(d2).intoArray(dst, l + 32 + p * L);
+                        floats(q3, p).mul(d4).intoArray(dst, l + 64 + p * L);
+                        floats(q4, p).mul(d6).intoArray(dst, l + 96 + p * L);
+                    }
                 }
             }
         }
