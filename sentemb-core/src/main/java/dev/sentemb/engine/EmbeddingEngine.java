@@ -160,20 +160,8 @@ public final class EmbeddingEngine implements AutoCloseable {
     /** Stops the scheduler after the pass in progress; inputs still queued fail. The model stays open. */
     @Override
     public void close() {
-        List<Submission> left;
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            left = new ArrayList<>(turns);
-            work.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        for (Submission s : left) {
-            drain(s, new SentembException("the embedding engine was closed before this input was computed"));
+        if (!shutDown(new SentembException("the embedding engine was closed before this input was computed"))) {
+            return;
         }
         if (Thread.currentThread() != loop) {
             loop.interrupt();
@@ -183,6 +171,26 @@ public final class EmbeddingEngine implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Refuses new work and fails every queued input with {@code error}; false when already closed. */
+    private boolean shutDown(RuntimeException error) {
+        List<Submission> left;
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            left = new ArrayList<>(turns);
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Submission s : left) {
+            drain(s, error);
+        }
+        return true;
     }
 
     /** Takes the submission's pending inputs off the queue and fails them with {@code error}. */
@@ -224,6 +232,10 @@ public final class EmbeddingEngine implements AutoCloseable {
                     return;
                 }
                 continue;
+            } catch (RuntimeException | Error e) {
+                // a fault of the scheduler itself: fail what waits rather than leave callers blocked forever
+                shutDown(new SentembException("the embedding engine's scheduler failed: " + e, e));
+                return;
             }
             if (pass == null) {
                 return;
@@ -250,24 +262,29 @@ public final class EmbeddingEngine implements AutoCloseable {
     private List<Taken> nextPass(int lastCallers) throws InterruptedException {
         lock.lock();
         try {
-            while (!closed && turns.isEmpty()) {
-                work.await();
-            }
-            if (closed) {
-                return null;
-            }
-            long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(options.coalesceMicros());
-            while (!closed && queuedTokens < options.batchTokens() && turns.size() < lastCallers) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
+            while (true) {
+                while (!closed && turns.isEmpty()) {
+                    work.await();
                 }
-                work.awaitNanos(left);
+                if (closed) {
+                    return null;
+                }
+                long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(options.coalesceMicros());
+                while (!closed && queuedTokens < options.batchTokens() && turns.size() < lastCallers) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    work.awaitNanos(left);
+                }
+                if (closed) {
+                    return null;
+                }
+                if (!turns.isEmpty()) { // a cancellation may have emptied the queue while it waited
+                    return take();
+                }
+                lastCallers = 0;
             }
-            if (closed) {
-                return null;
-            }
-            return take();
         } finally {
             lock.unlock();
         }

@@ -218,4 +218,46 @@ class EmbeddingEngineTest {
         CompletionException e = assertThrows(CompletionException.class, () -> sub.future(2).join());
         assertTrue(e.getCause().getMessage().contains("outside the vocabulary"), e.getCause().getMessage());
     }
+
+    @Test
+    void aCancellationWhileTheSchedulerWaitsForCallersLeavesItWorking() throws Exception {
+        // a pass of two callers, then the scheduler waits (here up to 1 s) for two to come back; the only one
+        // that does cancels at once, so the queue is empty when the wait ends: the next caller must still be served
+        try (Held h = new Held(new EmbeddingEngine.Options(1024, 1000, 1_000_000))) {
+            h.holdInFirstPass();
+            Submission a = h.engine.submit(inputs(List.of(stsb.get(0))));
+            Submission b = h.engine.submit(inputs(List.of(stsb.get(1))));
+            h.release.countDown();
+            a.future(0).get(1, TimeUnit.MINUTES);
+            b.future(0).get(1, TimeUnit.MINUTES);
+            assertTrue(h.passes.stream().anyMatch(r -> r.includes(a.id()) && r.includes(b.id())), "a and b shared a pass");
+            Submission gone = h.engine.submit(inputs(List.of(stsb.get(2))));
+            Thread.sleep(200); // the scheduler is now waiting for a second caller
+            gone.cancel();
+            assertThrows(CancellationException.class, () -> gone.future(0).join());
+            Thread.sleep(1500);
+            Submission next = h.engine.submit(inputs(List.of(stsb.get(3))));
+            assertArrayEquals(enc.embed(stsb.get(3)), next.future(0).get(1, TimeUnit.MINUTES));
+        }
+    }
+
+    @Test
+    void aClosedEngineFailsWhatWaitsAndRefusesMore() throws Exception {
+        Held h = new Held(EmbeddingEngine.Options.DEFAULT);
+        h.holdInFirstPass();
+        Submission waiting = h.engine.submit(inputs(stsb.subList(0, 3)));
+        h.release.countDown();
+        h.engine.close();
+        for (int i = 0; i < waiting.size(); i++) {
+            int at = i;
+            // each input either finished in the pass that was running or failed naming the close
+            try {
+                waiting.future(at).join();
+            } catch (CompletionException e) {
+                assertTrue(e.getCause().getMessage().contains("closed"), e.getCause().getMessage());
+            }
+        }
+        assertTrue(waiting.isDone());
+        assertThrows(dev.sentemb.SentembException.class, () -> h.engine.submit(inputs(stsb.subList(0, 1))));
+    }
 }
