@@ -83,6 +83,7 @@ public final class Encoder implements AutoCloseable {
         this.strategy = strategy;
         this.normalize = normalize;
         this.maxPromptTokens = Math.min(maxPromptTokens, model.config().contextLength());
+        strategy.pass().resolve(model.config().layers()); // a layer the model does not have fails here, not per sentence
         this.prefixes = runtime.prefixCache() ? new PrefixCache(model, strategy.prefixCandidates(tokenizer), strategy.pass()) : null;
     }
 
@@ -212,9 +213,10 @@ public final class Encoder implements AutoCloseable {
         order.sort(Comparator.<Integer>comparingInt(slot -> group[slot]).thenComparingInt(slot -> uniqueIds.get(slot).length));
         List<EngineInput> inputs = new ArrayList<>(order.size());
         PassOptions pass = strategy.pass();
+        java.util.function.Function<dev.sentemb.model.PromptStates, float[]> readout = this::readout;
         for (int slot : order) {
             CachedPrefix prefix = group[slot] == 0 ? null : prefixes.get(group[slot] - 1);
-            EngineInput in = new EngineInput(uniqueIds.get(slot), prefix, pass, this::readout);
+            EngineInput in = new EngineInput(uniqueIds.get(slot), prefix, pass, readout);
             tokensComputed.add(in.computedTokens());
             inputs.add(in);
         }
@@ -424,8 +426,7 @@ public final class Encoder implements AutoCloseable {
          * output) or a Hugging Face {@code hidden_states} index (0 = embeddings); earlier layers cost less.
          */
         public Builder layer(int layer) {
-            new PassOptions(layer, null);
-            this.layer = layer;
+            this.layer = PassOptions.checkLayer(layer);
             return this;
         }
 

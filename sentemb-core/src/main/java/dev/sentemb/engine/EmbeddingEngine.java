@@ -240,8 +240,9 @@ public final class EmbeddingEngine implements AutoCloseable {
             if (pass == null) {
                 return;
             }
-            lastCallers = (int) pass.stream().map(Taken::submission).distinct().count();
-            run(pass);
+            List<Submission> callers = pass.stream().map(Taken::submission).distinct().toList();
+            lastCallers = callers.size();
+            run(pass, callers);
         }
     }
 
@@ -328,12 +329,12 @@ public final class EmbeddingEngine implements AutoCloseable {
         return pass;
     }
 
-    /** Runs one pass, completes its inputs, then wakes their callers once. */
-    private void run(List<Taken> pass) {
+    /** Runs one pass, completes its inputs, then wakes their callers (the pass's distinct submissions) once. */
+    private void run(List<Taken> pass, List<Submission> callers) {
         try {
             runPass(pass);
         } finally {
-            pass.stream().map(Taken::submission).distinct().forEach(Submission::signal);
+            callers.forEach(Submission::signal);
         }
     }
 

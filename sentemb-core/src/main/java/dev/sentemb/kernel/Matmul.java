@@ -28,13 +28,17 @@ import jdk.incubator.vector.VectorSpecies;
 final class Matmul {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+    /** The tile width asked for on the command line, if any (read before {@link #NV}, which uses it). */
+    private static final String FORCED = System.getProperty("sentemb.kernel.nv");
     /** Tokens per micro-tile. */
     static final int MR = 4;
     /**
      * Vectors per micro-tile row, from the register file: the 4×3 tile keeps 12 accumulators, 3 panel
      * vectors and a broadcast live (16 registers), which fits where there are 32 (AVX-512; NEON and SVE
      * at 4 lanes) but spills on AVX2's 16; there the 4×2 tile (11 live) runs instead. The system property
-     * {@code sentemb.kernel.nv} (2 or 3) forces one for measurement. Results are the same bits either way:
+     * {@code sentemb.kernel.nv} (2 or 3) forces one for measurement; any other value is ignored, and
+     * {@link #shape()} says so (a class initialiser that threw would leave the kernels unusable, not
+     * explain anything). Results are the same bits either way:
      * every output element is its own lane, summed over k in order.
      */
     static final int NV = vectorsPerRow();
@@ -44,19 +48,17 @@ final class Matmul {
     private Matmul() {}
 
     private static int vectorsPerRow() {
-        String forced = System.getProperty("sentemb.kernel.nv");
-        if (forced != null) {
-            if (!forced.equals("2") && !forced.equals("3")) {
-                throw new IllegalArgumentException("sentemb.kernel.nv must be 2 or 3, got " + forced);
-            }
-            return Integer.parseInt(forced);
+        if ("2".equals(FORCED) || "3".equals(FORCED)) {
+            return Integer.parseInt(FORCED);
         }
         return L == 8 ? 2 : 3; // 8 lanes of float: AVX2's 256-bit registers, 16 of them
     }
 
     /** The micro-tile this JVM runs, e.g. "4x3 of 16-lane vectors (48-column panels)". */
     static String shape() {
-        return MR + "x" + NV + " of " + L + "-lane vectors (" + NR + "-column panels)";
+        String ignored = FORCED == null || "2".equals(FORCED) || "3".equals(FORCED) ? ""
+                : "; sentemb.kernel.nv=" + FORCED + " ignored, expected 2 or 3";
+        return MR + "x" + NV + " of " + L + "-lane vectors (" + NR + "-column panels)" + ignored;
     }
 
     static void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] out) {

@@ -13,19 +13,15 @@ import java.util.List;
  * Built from a weight source, the common config and a {@link Layout} (window, local RoPE base, score
  * scale, which layers are local, whether norm gains are zero-centred), whichever format those came from.
  */
-public final class Gemma3Model extends DecoderStack {
+public final class Gemma3Model extends RmsNormStack {
     static final int GLOBAL_EVERY = 6;
     static final float LOCAL_ROPE_BASE = 10_000f;
 
     private final float embeddingScale;
-    private final TokenEmbedding embedding;
-    private final RmsNorm finalNorm;
 
     private Gemma3Model(ModelConfig config, Kernels kernels, TokenEmbedding embedding, List<Gemma3Layer> layers, RmsNorm finalNorm) {
-        super(config, kernels, layers);
+        super(config, kernels, embedding, layers, finalNorm);
         this.embeddingScale = (float) Math.sqrt(config.dim());
-        this.embedding = embedding;
-        this.finalNorm = finalNorm;
     }
 
     /** Whether layer {@code i} is local (sliding-window); every {@value #GLOBAL_EVERY}th is global. */
@@ -108,15 +104,11 @@ public final class Gemma3Model extends DecoderStack {
     /** Gemma scales its embeddings by √d. */
     @Override
     float[] embed(PackedBatch batch) {
-        float[] x = embedding.lookup(batch.tokens());
+        float[] x = super.embed(batch);
         for (int i = 0; i < x.length; i++) {
             x[i] *= embeddingScale;
         }
         return x;
     }
 
-    @Override
-    float[] finish(float[] x, int rows) {
-        return finalNorm.apply(kernels, x, rows, x);
-    }
 }

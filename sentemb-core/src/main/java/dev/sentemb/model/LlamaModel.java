@@ -13,16 +13,11 @@ import java.util.Set;
  * SwiGLU MLP, a final RMSNorm. Qwen2 is the same network with q/k/v biases (picked up whenever the
  * file has them) and NEOX-style rotary pairs.
  */
-public final class LlamaModel extends DecoderStack {
+public final class LlamaModel extends RmsNormStack {
     private static final Set<String> ROPE_SCALINGS = Set.of("none", "linear");
 
-    private final TokenEmbedding embedding;
-    private final RmsNorm finalNorm;
-
     LlamaModel(ModelConfig config, Kernels kernels, TokenEmbedding embedding, List<DecoderLayer> layers, RmsNorm finalNorm) {
-        super(config, kernels, layers);
-        this.embedding = embedding;
-        this.finalNorm = finalNorm;
+        super(config, kernels, embedding, layers, finalNorm);
     }
 
     /** Builds the model from any weight source (canonical llama.cpp names); the source must outlive the model. */
@@ -60,15 +55,5 @@ public final class LlamaModel extends DecoderStack {
         TokenEmbedding embedding = new TokenEmbedding(w.matrix("token_embd.weight", c.vocabSize(), d));
         RmsNorm finalNorm = new RmsNorm(w.vector("output_norm.weight", d), c.rmsEps());
         return new LlamaModel(c, kernels, embedding, layers, finalNorm);
-    }
-
-    @Override
-    float[] embed(PackedBatch batch) {
-        return embedding.lookup(batch.tokens());
-    }
-
-    @Override
-    float[] finish(float[] x, int rows) {
-        return finalNorm.apply(kernels, x, rows, x); // in place: the stream is not needed after
     }
 }

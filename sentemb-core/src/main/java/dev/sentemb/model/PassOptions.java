@@ -17,9 +17,15 @@ public record PassOptions(int outputLayer, LayerHook hook) {
     public static final PassOptions FINAL = new PassOptions(FINAL_LAYER, null);
 
     public PassOptions {
-        if (outputLayer < FINAL_LAYER) {
-            throw new IllegalArgumentException("output layer must be " + FINAL_LAYER + " (final) or 0 .. layers, got " + outputLayer);
+        checkLayer(outputLayer);
+    }
+
+    /** {@code layer} if it can name an output layer ({@link #FINAL_LAYER} or ≥ 0); the model's depth is checked by {@link #resolve}. */
+    public static int checkLayer(int layer) {
+        if (layer < FINAL_LAYER) {
+            throw new IllegalArgumentException("output layer must be " + FINAL_LAYER + " (final) or 0 .. layers, got " + layer);
         }
+        return layer;
     }
 
     /** The hidden states of layer {@code layer} (HF's hidden_states index), no hook. */

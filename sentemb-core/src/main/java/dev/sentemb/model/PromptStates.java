@@ -3,7 +3,7 @@ package dev.sentemb.model;
 /**
  * One prompt's hidden states after a pass, as a pooling strategy reads them: rows 0 .. length-1 of the
  * whole prompt, a cached prefix's included. The prefix's own rows were not kept (only their sum), so
- * {@link #row} serves the rows after it; {@link #sum} covers the whole prompt either way.
+ * {@link #row} serves the rows after it; {@link #mean} covers the whole prompt either way.
  */
 public final class PromptStates {
     private final PackedHidden hidden;
@@ -43,11 +43,6 @@ public final class PromptStates {
     /** The last token's state: the PromptEOL embedding. */
     public float[] last() {
         return hidden.lastToken(sequence);
-    }
-
-    /** The whole prompt's rows summed in double, in order (the prefix through its kept sum). */
-    public double[] sum() {
-        return hidden.sumOf(sequence, prefix == null ? null : prefix.hiddenSum());
     }
 
     /** The mean of the whole prompt's states: a masked mean, since nothing is padded. */

@@ -22,22 +22,21 @@ final class TensorNames {
             "post_attention_norm", "post_attention_layernorm", "ffn_norm", "pre_feedforward_layernorm",
             "post_ffw_norm", "post_feedforward_layernorm");
 
-    /** As {@link #llama}, with Gemma 3's extra norms; a name with or without its .weight/.bias suffix. */
+    /** As {@link #llama}, with Gemma 3's extra norms. */
     static String gemma(String canonical) {
-        if (canonical.startsWith("blk.")) {
-            int dot = canonical.indexOf('.', 4);
-            String rest = canonical.substring(dot + 1);
-            int end = rest.endsWith(".weight") || rest.endsWith(".bias") ? rest.lastIndexOf('.') : rest.length();
-            String hf = GEMMA_BLOCK.get(rest.substring(0, end));
-            if (hf != null) {
-                return "layers." + canonical.substring(4, dot) + "." + hf + rest.substring(end);
-            }
-        }
-        return llama(canonical);
+        return rename(canonical, GEMMA_BLOCK);
     }
 
     /** blk.3.attn_q.weight → layers.3.self_attn.q_proj.weight; token_embd → embed_tokens; output_norm → norm. */
     static String llama(String canonical) {
+        return rename(canonical, Map.of());
+    }
+
+    /**
+     * A canonical tensor or module name (with or without its .weight/.bias suffix) in transformers' naming:
+     * a block's part through {@code extra} first, then the llama names.
+     */
+    private static String rename(String canonical, Map<String, String> extra) {
         String suffix = "";
         String base = canonical;
         for (String s : new String[] {".weight", ".bias"}) {
@@ -48,7 +47,8 @@ final class TensorNames {
         }
         if (base.startsWith("blk.")) {
             int dot = base.indexOf('.', 4);
-            String hf = LLAMA_BLOCK.get(base.substring(dot + 1));
+            String part = base.substring(dot + 1);
+            String hf = extra.getOrDefault(part, LLAMA_BLOCK.get(part));
             return hf == null ? canonical : "layers." + base.substring(4, dot) + "." + hf + suffix;
         }
         return switch (base) {

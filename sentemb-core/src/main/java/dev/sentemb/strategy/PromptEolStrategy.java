@@ -22,7 +22,7 @@ public record PromptEolStrategy(PromptTemplate template, Pooling pooling, int la
     public PromptEolStrategy {
         Objects.requireNonNull(template, "template");
         Objects.requireNonNull(pooling, "pooling");
-        new PassOptions(layer, null); // checks the layer
+        PassOptions.checkLayer(layer);
     }
 
     /** The paper's setting with this template: last token, final layer. */

@@ -141,4 +141,16 @@ class EncoderTest {
             pool.shutdown();
         }
     }
+
+    @Test
+    void aLayerTheModelDoesNotHaveFailsWhenTheEncoderIsBuilt() {
+        int layers = enc.config().layers();
+        var e = assertThrows(dev.sentemb.model.InvalidInputException.class,
+                () -> Encoder.builder(TestModels.require("smollm2-135m").toString()).layer(layers + 1).build());
+        assertTrue(e.getMessage().contains("output layer " + (layers + 1)), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Encoder.builder("smollm2-135m").layer(-2));
+        try (Encoder early = Encoder.builder(TestModels.require("smollm2-135m").toString()).layer(layers).build()) {
+            assertArrayEquals(enc.embed("A man plays a guitar."), early.embed("A man plays a guitar."), "layer n is the final layer");
+        }
+    }
 }

@@ -47,7 +47,9 @@ class LayerChoiceTest {
             // the states a hook sees after each block of a full pass
             Map<Integer, float[]> seen = new HashMap<>();
             PackedHidden fin = m.forward(prompts, null, new PassOptions(PassOptions.FINAL_LAYER, (layer, s) -> {
-                seen.put(layer, s.row(1, prompts.get(1).length - 1));
+                int last = prompts.get(1).length - 1;
+                assertEquals(last, s.position(1, last), "a row's position in its prompt");
+                seen.put(layer, s.row(1, last));
             }));
             assertEquals(layers, seen.size(), "the hook runs after every block");
             assertArrayEquals(m.forward(prompts).lastToken(1), fin.lastToken(1), "a reading hook changes nothing");

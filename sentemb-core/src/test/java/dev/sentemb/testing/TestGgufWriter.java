@@ -39,27 +39,26 @@ public final class TestGgufWriter {
      * place; {@link #kv} appends, so a duplicate key can be written on purpose.
      */
     public TestGgufWriter put(String key, Object value) {
-        int at = -1;
+        Kv kv = typed(key, value);
         for (int i = 0; i < kvs.size(); i++) {
             if (kvs.get(i).key().equals(key)) {
-                at = i;
+                kvs.set(i, kv);
+                return this;
             }
         }
-        if (at >= 0) {
-            kvs.remove(at);
-            TestGgufWriter tail = new TestGgufWriter();
-            tail.put(key, value);
-            kvs.add(at, tail.kvs.get(0));
-            return this;
-        }
+        kvs.add(kv);
+        return this;
+    }
+
+    private static Kv typed(String key, Object value) {
         return switch (value) {
-            case Integer i -> kv(key, GgufValueType.INT32, i);
-            case Long l -> kv(key, GgufValueType.INT64, l);
-            case Float f -> kv(key, GgufValueType.FLOAT32, f);
-            case Boolean b -> kv(key, GgufValueType.BOOL, b);
-            case String s -> kv(key, GgufValueType.STRING, s);
-            case String[] a -> kv(key, GgufValueType.ARRAY, new GgufArray(GgufValueType.STRING, a));
-            case int[] a -> kv(key, GgufValueType.ARRAY, new GgufArray(GgufValueType.INT32, a));
+            case Integer i -> new Kv(key, GgufValueType.INT32, i);
+            case Long l -> new Kv(key, GgufValueType.INT64, l);
+            case Float f -> new Kv(key, GgufValueType.FLOAT32, f);
+            case Boolean b -> new Kv(key, GgufValueType.BOOL, b);
+            case String s -> new Kv(key, GgufValueType.STRING, s);
+            case String[] a -> new Kv(key, GgufValueType.ARRAY, new GgufArray(GgufValueType.STRING, a));
+            case int[] a -> new Kv(key, GgufValueType.ARRAY, new GgufArray(GgufValueType.INT32, a));
             default -> throw new IllegalArgumentException(key + ": no GGUF type for " + value.getClass());
         };
     }

@@ -1,0 +1,29 @@
+package dev.sentemb.model;
+
+import dev.sentemb.kernel.Kernels;
+import java.util.List;
+
+/**
+ * The llama-style ends of the layer loop: a token-embedding lookup in, a final RMSNorm out (in place:
+ * the stream is not needed after). llama/qwen2 use them as they are; gemma3 scales the embeddings.
+ */
+abstract class RmsNormStack extends DecoderStack {
+    private final TokenEmbedding embedding;
+    private final RmsNorm finalNorm;
+
+    RmsNormStack(ModelConfig config, Kernels kernels, TokenEmbedding embedding, List<? extends Block> blocks, RmsNorm finalNorm) {
+        super(config, kernels, blocks);
+        this.embedding = embedding;
+        this.finalNorm = finalNorm;
+    }
+
+    @Override
+    float[] embed(PackedBatch batch) {
+        return embedding.lookup(batch.tokens());
+    }
+
+    @Override
+    float[] finish(float[] x, int rows) {
+        return finalNorm.apply(kernels, x, rows, x);
+    }
+}
