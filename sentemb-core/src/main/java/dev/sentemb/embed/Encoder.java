@@ -65,14 +65,28 @@ public final class Encoder implements AutoCloseable {
     private final LongAdder tokensComputed = new LongAdder();
 
     /** What views of one loaded model share: the model, its engine and the pool it runs on. */
-    private record Runtime(LoadedModel loaded, Kernels kernels, Parallel ownPool, EmbeddingEngine engine, boolean prefixCache)
-            implements AutoCloseable {
+    private record Runtime(LoadedModel loaded, Kernels kernels, Parallel ownPool, EmbeddingEngine engine, boolean prefixCache,
+            boolean ownsModel) implements AutoCloseable {
         @Override
         public void close() {
+            if (!ownsModel) {
+                engine.close();
+                return;
+            }
             try (Parallel p = ownPool; Kernels k = kernels; LoadedModel l = loaded; EmbeddingEngine e = engine) {
                 // closed in reverse order: the engine stops, then the model and its files, then the kernels and an own pool
             }
         }
+    }
+
+    /**
+     * An encoder over a model the caller loaded and keeps (training evaluates its live adapter this way):
+     * an engine of its own over it, and a prefix cache computed with the weights as they are now; closing
+     * the encoder stops that engine and leaves the model and kernels open.
+     */
+    public static Encoder borrowing(LoadedModel loaded, Kernels kernels, EmbeddingStrategy strategy) {
+        EmbeddingEngine eng = new EmbeddingEngine(loaded.model(), EmbeddingEngine.Options.DEFAULT);
+        return new Encoder(new Runtime(loaded, kernels, null, eng, true, false), true, strategy, false, Integer.MAX_VALUE);
     }
 
     private Encoder(Runtime runtime, boolean ownsRuntime, EmbeddingStrategy strategy, boolean normalize, int maxPromptTokens) {
@@ -536,9 +550,9 @@ public final class Encoder implements AutoCloseable {
             try {
                 loaded = LoadedModel.open(path, spec, kernels);
                 eng = new EmbeddingEngine(loaded.model(), engine);
-                return new Encoder(new Runtime(loaded, kernels, own, eng, prefixCache), true, s, normalize, maxPromptTokens);
+                return new Encoder(new Runtime(loaded, kernels, own, eng, prefixCache, true), true, s, normalize, maxPromptTokens);
             } catch (RuntimeException e) {
-                new Runtime(loaded, kernels, own, eng, prefixCache).close();
+                new Runtime(loaded, kernels, own, eng, prefixCache, true).close();
                 throw e;
             }
         }

@@ -201,4 +201,59 @@ final class CausalAttention {
         a2.intoArray(out, qo + 2 * L);
         a3.intoArray(out, qo + 3 * L);
     }
+
+    /**
+     * Backward of {@link #attend} without a prefix (training runs whole prompts): given dOut
+     * [T × heads·headDim], writes dq [T × heads·headDim] and dk, dv [T × kvHeads·headDim] (overwritten).
+     * Per query i of a head, with P = softmax(scale · q_i·k_j) over the keys it sees:
+     * dv_j += P_j · dO_i; dP_j = dO_i · v_j; dS_j = P_j (dP_j − Σ_l P_l dP_l);
+     * dq_i = scale · Σ_j dS_j k_j; dk_j += scale · dS_j q_i. P is recomputed, never stored. Work items are
+     * (sequence, kv head) with that kv head's query heads inside, so no two threads add into one dk/dv row.
+     */
+    static void backward(Parallel parallel, float[] q, float[] k, float[] v, int[] offsets, AttentionShape shape,
+            float[] dOut, float[] dq, float[] dk, float[] dv) {
+        int sequences = offsets.length - 1;
+        int hd = shape.headDim();
+        int qw = shape.qWidth();
+        int kvw = shape.kvWidth();
+        int group = shape.heads() / shape.kvHeads();
+        int rows = offsets[sequences];
+        java.util.Arrays.fill(dk, 0, rows * kvw, 0f);
+        java.util.Arrays.fill(dv, 0, rows * kvw, 0f);
+        int widest = 0;
+        for (int s = 0; s < sequences; s++) {
+            widest = Math.max(widest, offsets[s + 1] - offsets[s]);
+        }
+        int longest = widest, scratch = 2 * widest;
+        parallel.forEach(sequences * shape.kvHeads(), () -> new float[scratch], (buf, item) -> {
+            int s = item / shape.kvHeads(), kvHead = item % shape.kvHeads();
+            int start = offsets[s], len = offsets[s + 1] - start;
+            for (int head = kvHead * group; head < (kvHead + 1) * group; head++) {
+                for (int i = 0; i < len; i++) {
+                    int qo = (start + i) * qw + head * hd;
+                    int first = shape.window() > 0 ? Math.max(0, i + 1 - shape.window()) : 0;
+                    int n = i + 1 - first;
+                    for (int j = 0; j < n; j++) { // scores, then probabilities, over keys first..i
+                        buf[j] = shape.scale() * VectorMath.dot(q, qo, k, (start + first + j) * kvw + kvHead * hd, hd);
+                    }
+                    VectorMath.softmax(buf, 0, n);
+                    double sum = 0;
+                    for (int j = 0; j < n; j++) {
+                        int vo = (start + first + j) * kvw + kvHead * hd;
+                        float dp = VectorMath.dot(dOut, qo, v, vo, hd);
+                        buf[longest + j] = dp;
+                        sum += (double) buf[j] * dp;
+                        VectorMath.axpy(buf[j], dOut, qo, dv, vo, hd);
+                    }
+                    java.util.Arrays.fill(dq, qo, qo + hd, 0f);
+                    for (int j = 0; j < n; j++) {
+                        int ko = (start + first + j) * kvw + kvHead * hd;
+                        float ds = shape.scale() * buf[j] * (float) (buf[longest + j] - sum);
+                        VectorMath.axpy(ds, k, ko, dq, qo, hd);
+                        VectorMath.axpy(ds, q, qo, dk, ko, hd);
+                    }
+                }
+            }
+        });
+    }
 }

@@ -34,14 +34,53 @@ public interface Kernels extends AutoCloseable {
     /** out[rows × N] = x[rows × K] · Wᵀ, W being [N × K] in any encoding. */
     void matmul(float[] x, int rows, WeightMatrix w, float[] out);
 
+    /**
+     * Backward of {@link #matmul} with respect to x: out[rows × K] = dy[rows × N] · W, W being [N × K] in
+     * any encoding and frozen (never expanded to fp32 as a whole). out is overwritten.
+     */
+    void matmulTransposed(float[] dy, int rows, WeightMatrix w, float[] out);
+
+    /**
+     * The weight gradient of a matmul summed over tokens: g[N × K] += alpha · aᵀ · b for a [T × N] and
+     * b [T × K] (for y = x·Wᵀ: dW = dyᵀ·x), without transposing either.
+     */
+    void accumulateAtB(float[] a, float[] b, int tokens, int n, int k, float alpha, float[] g);
+
     /** x[t][:] += bias for every row t; the width is bias.length. */
     void addBias(float[] x, int rows, float[] bias);
 
     /** out[t] = x[t] / sqrt(mean(x[t]²) + eps) · weight; the width is weight.length. out may be x. */
     void rmsNorm(float[] x, int rows, float[] weight, float eps, float[] out);
 
+    /**
+     * Backward of {@link #rmsNorm}: dx[t] = inv·(dy[t]∘w) − inv³/d · x[t] · Σ(dy[t]∘w∘x[t]), with
+     * inv = 1/sqrt(mean(x[t]²) + eps); x is the norm's input [rows × d]. dx is overwritten; the gain
+     * gets no gradient (it is frozen in LoRA training).
+     */
+    default void rmsNormBackward(float[] x, int rows, float[] weight, float eps, float[] dy, float[] dx) {
+        int d = weight.length;
+        pool().forEach(rows, t -> {
+            int o = t * d;
+            double sq = 0, dot = 0;
+            for (int i = 0; i < d; i++) {
+                sq += (double) x[o + i] * x[o + i];
+                dot += (double) dy[o + i] * weight[i] * x[o + i];
+            }
+            double inv = 1.0 / Math.sqrt(sq / d + eps);
+            double c = inv * inv * inv * dot / d;
+            for (int i = 0; i < d; i++) {
+                dx[o + i] = (float) (inv * dy[o + i] * weight[i] - c * x[o + i]);
+            }
+        });
+    }
+
     /** Rotates each head of x[rows × heads·headDim] in place, row t being at position positions[t]. */
     void rope(float[] x, int rows, int heads, int headDim, int[] positions, Rope rope);
+
+    /** Backward of {@link #rope}: rotates the gradient dx [rows × heads·headDim] back, in place. */
+    default void ropeBackward(float[] dx, int rows, int heads, int headDim, int[] positions, Rope rope) {
+        rope.applyTransposed(dx, 0, rows, heads, headDim, positions);
+    }
 
     /**
      * Causal attention of a packed batch: sequence s owns rows offsets[s] .. offsets[s+1]-1 of
@@ -59,8 +98,32 @@ public interface Kernels extends AutoCloseable {
      */
     void attention(float[] q, float[] k, float[] v, int[] offsets, KvPrefix past, AttentionShape shape, float[] out);
 
+    /**
+     * Backward of {@link #attention} without a prefix: from dOut [T × heads·headDim] writes dq
+     * [T × heads·headDim] and dk, dv [T × kvHeads·headDim]; q, k (rotated) and v are the forward's inputs.
+     */
+    void attentionBackward(float[] q, float[] k, float[] v, int[] offsets, AttentionShape shape,
+            float[] dOut, float[] dq, float[] dk, float[] dv);
+
     /** gate[i] = silu(gate[i]) · up[i] for i < n (the SwiGLU activation). */
     void siluMul(float[] gate, float[] up, int n);
+
+    /**
+     * Backward of {@link #siluMul} from the forward's inputs g (gate) and u (up): dGate = dh·u·silu'(g),
+     * dUp = dh·silu(g), with silu'(g) = σ(g)·(1 + g·(1 − σ(g))). Both outputs overwritten; they may be
+     * g and u themselves.
+     */
+    default void siluMulBackward(float[] gate, float[] up, float[] dh, float[] dGate, float[] dUp, int n) {
+        pool().forEach((n + 4095) / 4096, c -> {
+            for (int i = c * 4096, end = Math.min(n, i + 4096); i < end; i++) {
+                float g = gate[i], u = up[i];
+                float sig = (float) (1.0 / (1.0 + Math.exp(-g)));
+                float dhi = dh[i];
+                dGate[i] = dhi * u * sig * (1f + g * (1f - sig));
+                dUp[i] = dhi * g * sig;
+            }
+        });
+    }
 
     /**
      * gate[i] = gelu(gate[i]) · up[i] for i < n (GeGLU, Gemma), with the tanh approximation

@@ -35,6 +35,18 @@ public record Rope(RopeStyle style, int dims, float[] invFreq) {
 
     /** Rotates x[t][h·headDim ..] for every row t (position positions[t]) and each of {@code heads} heads. */
     void apply(float[] x, int rowFrom, int rowTo, int heads, int headDim, int[] positions) {
+        rotate(x, rowFrom, rowTo, heads, headDim, positions, 1f);
+    }
+
+    /**
+     * Backward of {@link #apply}: a rotation's transpose is the rotation by the opposite angle, so the
+     * gradient dx [rows × heads·headDim] is rotated back in place.
+     */
+    void applyTransposed(float[] dx, int rowFrom, int rowTo, int heads, int headDim, int[] positions) {
+        rotate(dx, rowFrom, rowTo, heads, headDim, positions, -1f);
+    }
+
+    private void rotate(float[] x, int rowFrom, int rowTo, int heads, int headDim, int[] positions, float sign) {
         int half = dims / 2;
         float[] cos = new float[half];
         float[] sin = new float[half];
@@ -44,7 +56,7 @@ public record Rope(RopeStyle style, int dims, float[] invFreq) {
             for (int i = 0; i < half; i++) {
                 float angle = pos * invFreq[i];
                 cos[i] = (float) Math.cos(angle);
-                sin[i] = (float) Math.sin(angle);
+                sin[i] = sign * (float) Math.sin(angle);
             }
             for (int h = 0; h < heads; h++) {
                 int base = t * width + h * headDim;

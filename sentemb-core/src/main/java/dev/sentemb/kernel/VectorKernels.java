@@ -38,6 +38,27 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void matmulTransposed(float[] dy, int rows, WeightMatrix w, float[] out) {
+        MatmulTransposed.multiply(parallel, dy, rows, w, out);
+    }
+
+    @Override
+    public void accumulateAtB(float[] a, float[] b, int tokens, int n, int k, float alpha, float[] g) {
+        MatmulTransposed.accumulateAtB(parallel, a, b, tokens, n, k, alpha, g);
+    }
+
+    @Override
+    public void ropeBackward(float[] dx, int rows, int heads, int headDim, int[] positions, Rope rope) {
+        forRows(rows, heads * headDim, (from, to) -> rope.applyTransposed(dx, from, to, heads, headDim, positions));
+    }
+
+    @Override
+    public void attentionBackward(float[] q, float[] k, float[] v, int[] offsets, AttentionShape shape,
+            float[] dOut, float[] dq, float[] dk, float[] dv) {
+        CausalAttention.backward(parallel, q, k, v, offsets, shape, dOut, dq, dk, dv);
+    }
+
+    @Override
     public void addBias(float[] x, int rows, float[] bias) {
         int width = bias.length;
         forRows(rows, width, (from, to) -> {

@@ -48,11 +48,24 @@ public final class LoadedModel implements AutoCloseable {
     /** Opens an already resolved model file or directory with the spec's adapter and quantization. */
     public static LoadedModel open(Path path, ModelSpec spec, Kernels kernels) {
         Path adapter = spec.adapter() == null ? null : Path.of(spec.adapter());
+        return open(path, spec, kernels, adapter == null ? null : () -> LoraAdapter.load(adapter, spec.mergeAdapter()));
+    }
+
+    /**
+     * Opens a resolved model with an adapter object of the caller's (training: a fresh one, or a
+     * checkpoint being resumed, applied on the fly so its arrays are the live parameters) instead of the
+     * spec's; null: none.
+     */
+    public static LoadedModel open(Path path, ModelSpec spec, Kernels kernels, LoraAdapter adapter) {
+        return open(path, spec, kernels, adapter == null ? null : () -> adapter);
+    }
+
+    private static LoadedModel open(Path path, ModelSpec spec, Kernels kernels, java.util.function.Supplier<LoraAdapter> adapter) {
         if (Files.isDirectory(path)) {
             HfCheckpoint ckpt = HfCheckpoint.open(path);
             try {
                 Tokenizer tok = HfTokenizers.fromDirectory(path);
-                LoraAdapter lora = adapter == null ? null : LoraAdapter.load(adapter, spec.mergeAdapter());
+                LoraAdapter lora = adapter == null ? null : adapter.get();
                 return new LoadedModel(path, ckpt, tok, HfModels.load(ckpt, kernels, spec.quantizeQ8(), lora, spec.packedBytes()));
             } catch (RuntimeException e) {
                 ckpt.close();
@@ -65,7 +78,7 @@ public final class LoadedModel implements AutoCloseable {
         }
         GgufFile f = GgufFile.open(path);
         try {
-            LoraAdapter lora = adapter == null ? null : LoraAdapter.load(adapter, spec.mergeAdapter());
+            LoraAdapter lora = adapter == null ? null : adapter.get();
             return new LoadedModel(path, f, Tokenizers.fromGguf(f), ModelLoader.load(f, kernels, lora, spec.packedBytes()));
         } catch (RuntimeException e) {
             f.close();

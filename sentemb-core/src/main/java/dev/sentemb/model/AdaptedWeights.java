@@ -26,6 +26,6 @@ final class AdaptedWeights extends DelegatingWeights {
 
     @Override
     public String describe() {
-        return base.describe() + " + adapter " + adapter.directory();
+        return base.describe() + (adapter.directory() == null ? " + a new LoRA " + adapter.targets() : " + adapter " + adapter.directory());
     }
 }

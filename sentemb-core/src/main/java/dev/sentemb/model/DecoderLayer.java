@@ -17,4 +17,44 @@ public record DecoderLayer(RmsNorm attentionNorm, GroupedQueryAttention attentio
         float[] m = mlp.forward(kernels, h, rows, ws);
         kernels.add(x, m, x.length);
     }
+
+    /** A training forward's keepings: the stream before each sub-block (the norms' inputs; the normalised values live on in the projections' keepings) and the sub-blocks'. */
+    record Saved(float[] xIn, GroupedQueryAttention.Saved attention, float[] xMid, GatedMlp.Saved mlp) {}
+
+    /** Training forward of layer {@code layer}: x [T × d] updated in place; LoRA sites 8·layer + 0..6. */
+    Saved forwardTrain(Kernels kernels, float[] x, PackedBatch batch, int layer, Pass pass) {
+        int rows = batch.tokenCount();
+        float[] xIn = x.clone();
+        float[] h1 = attentionNorm.apply(kernels, x, rows);
+        float[] a = new float[x.length];
+        GroupedQueryAttention.Saved sa = attention.forwardTrain(kernels, h1, batch, a, pass, 8 * layer);
+        kernels.add(x, a, x.length);
+        float[] xMid = x.clone();
+        float[] h2 = mlpNorm.apply(kernels, x, rows);
+        float[] m = new float[x.length];
+        GatedMlp.Saved sm = mlp.forwardTrain(kernels, h2, rows, m, pass, 8 * layer + 4);
+        kernels.add(x, m, x.length);
+        return new Saved(xIn, sa, xMid, sm);
+    }
+
+    /**
+     * Backward: dx [T × d], the gradient with respect to the layer's output, becomes in place the
+     * gradient with respect to its input (the residual passes it through; each sub-block adds its
+     * norm's backward). With {@code needInput} false the input gradient is not formed (the first layer:
+     * the embeddings are frozen) and only LoRA gradients are accumulated.
+     */
+    void backward(Kernels kernels, Saved saved, PackedBatch batch, float[] dx, int layer, Pass pass, boolean needInput) {
+        int rows = batch.tokenCount();
+        float[] dh2 = new float[dx.length];
+        mlp.backward(kernels, saved.mlp(), rows, dx, dh2, pass, 8 * layer + 4);
+        float[] dn = new float[dx.length];
+        kernels.rmsNormBackward(saved.xMid(), rows, mlpNorm.weight(), mlpNorm.eps(), dh2, dn);
+        kernels.add(dx, dn, dx.length); // dx is now the gradient at the stream between the sub-blocks
+        float[] dh1 = needInput ? new float[dx.length] : null;
+        attention.backward(kernels, saved.attention(), batch, dx, dh1, pass, 8 * layer);
+        if (needInput) {
+            kernels.rmsNormBackward(saved.xIn(), rows, attentionNorm.weight(), attentionNorm.eps(), dh1, dn);
+            kernels.add(dx, dn, dx.length);
+        }
+    }
 }

@@ -27,6 +27,11 @@ abstract class DecoderStack implements TransformerModel {
         this.blocks = List.copyOf(blocks);
     }
 
+    /** The blocks in order. */
+    final List<? extends Block> blocks() {
+        return blocks;
+    }
+
     /** The residual stream's first value, [T × d] (HF's {@code hidden_states[0]}). */
     abstract float[] embed(PackedBatch batch);
 

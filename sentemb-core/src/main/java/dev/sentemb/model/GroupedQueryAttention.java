@@ -57,4 +57,57 @@ public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, 
         kernels.attention(q, k, v, batch.offsets(), batch.past(layer), shape, context);
         return wo.forward(kernels, context, rows, ws.get(Workspace.Buffer.PROJECTED, rows * wo.out())); // [T × d]
     }
+
+    /** A training forward's keepings: each projection's, the rotated q and k, v, the context. */
+    record Saved(Linear.Saved q, Linear.Saved k, Linear.Saved v, Linear.Saved o, float[] qr, float[] kr, float[] vr, float[] context) {}
+
+    /**
+     * Training forward over a batch without prefix: writes the block's output [T × d] into {@code out}.
+     * LoRA sites are {@code site} .. site+3 (q, k, v, o).
+     */
+    Saved forwardTrain(Kernels kernels, float[] x, PackedBatch batch, float[] out, Pass pass, int site) {
+        if (qNorm != null) {
+            throw new UnsupportedOperationException("training through q/k norms (Gemma 3) is not built yet");
+        }
+        int rows = batch.tokenCount();
+        float[] q = new float[rows * shape.qWidth()];
+        float[] k = new float[rows * shape.kvWidth()];
+        float[] v = new float[rows * shape.kvWidth()];
+        Linear.Saved sq = wq.forwardTrain(kernels, x, rows, q, pass.dropout(), pass.rowKeys(), site);
+        Linear.Saved sk = wk.forwardTrain(kernels, x, rows, k, pass.dropout(), pass.rowKeys(), site + 1);
+        Linear.Saved sv = wv.forwardTrain(kernels, x, rows, v, pass.dropout(), pass.rowKeys(), site + 2);
+        kernels.rope(q, rows, shape.heads(), shape.headDim(), batch.positions(), rope);
+        kernels.rope(k, rows, shape.kvHeads(), shape.headDim(), batch.positions(), rope);
+        float[] context = new float[rows * shape.qWidth()];
+        kernels.attention(q, k, v, batch.offsets(), shape, context);
+        Linear.Saved so = wo.forwardTrain(kernels, context, rows, out, pass.dropout(), pass.rowKeys(), site + 3);
+        return new Saved(sq, sk, sv, so, q, k, v, context);
+    }
+
+    /**
+     * Backward: dOut [T × d] → dx [T × d] (overwritten; the gradient with respect to the normalised
+     * input), LoRA gradients into the pass's accumulators. The context through wo, attention, the
+     * rotations transposed, then the three projections' input gradients summed.
+     */
+    void backward(Kernels kernels, Saved saved, PackedBatch batch, float[] dOut, float[] dx, Pass pass, int site) {
+        int rows = batch.tokenCount();
+        float[] dContext = new float[rows * shape.qWidth()];
+        wo.backward(kernels, saved.o(), rows, dOut, dContext, pass.dropout(), pass.rowKeys(), site + 3, pass.grads());
+        float[] dq = new float[rows * shape.qWidth()];
+        float[] dk = new float[rows * shape.kvWidth()];
+        float[] dv = new float[rows * shape.kvWidth()];
+        kernels.attentionBackward(saved.qr(), saved.kr(), saved.vr(), batch.offsets(), shape, dContext, dq, dk, dv);
+        kernels.ropeBackward(dq, rows, shape.heads(), shape.headDim(), batch.positions(), rope);
+        kernels.ropeBackward(dk, rows, shape.kvHeads(), shape.headDim(), batch.positions(), rope);
+        float[] part = dx == null ? null : new float[rows * wq.in()];
+        wq.backward(kernels, saved.q(), rows, dq, dx, pass.dropout(), pass.rowKeys(), site, pass.grads());
+        wk.backward(kernels, saved.k(), rows, dk, part, pass.dropout(), pass.rowKeys(), site + 1, pass.grads());
+        if (dx != null) {
+            kernels.add(dx, part, rows * wq.in());
+        }
+        wv.backward(kernels, saved.v(), rows, dv, part, pass.dropout(), pass.rowKeys(), site + 2, pass.grads());
+        if (dx != null) {
+            kernels.add(dx, part, rows * wq.in());
+        }
+    }
 }

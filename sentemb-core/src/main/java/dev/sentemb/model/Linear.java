@@ -51,4 +51,70 @@ public record Linear(WeightMatrix weight, float[] bias, LowRank lora) {
     public float[] forward(Kernels kernels, float[] x, int rows) {
         return forward(kernels, x, rows, new float[rows * out()]);
     }
+
+    /**
+     * What {@link #backward} needs of a training forward: the input x [T × in] (borrowed, not copied)
+     * and, with a LoRA, t = dropout(x)·Aᵀ [T × r].
+     */
+    record Saved(float[] x, float[] t) {}
+
+    /**
+     * Training forward: out[T × out] = x·Wᵀ + b + scale·(dropout(x)·Aᵀ)·Bᵀ, the dropout mask being that of
+     * {@code site} for the given rows. With no dropout it computes what {@link #forward} computes.
+     */
+    Saved forwardTrain(Kernels kernels, float[] x, int rows, float[] out, LoraDropout dropout, long[] rowKeys, int site) {
+        kernels.matmul(x, rows, weight, out);
+        if (bias != null) {
+            kernels.addBias(out, rows, bias);
+        }
+        if (lora == null) {
+            return new Saved(x, null);
+        }
+        float[] xd = dropout.apply(x, rows, in(), rowKeys, site);
+        float[] t = new float[rows * lora.a().rows()];
+        kernels.matmul(xd, rows, lora.a(), t);
+        float[] u = new float[rows * out()];
+        kernels.matmul(t, rows, lora.b(), u);
+        float s = lora.scale();
+        for (int i = 0; i < u.length; i++) {
+            out[i] += s * u[i];
+        }
+        return new Saved(x, t);
+    }
+
+    /**
+     * Backward of {@link #forwardTrain}. Shapes: dy [T × out] → dx [T × in] (overwritten; skipped when
+     * null), and into {@code grads}: dB += s·dyᵀ·t [out × r], dA += (s·dy·B)ᵀ·dropout(x) [r × in]. The
+     * input gradient through the frozen W uses the decode-per-panel product; through the LoRA path it
+     * is dx += (s·dy·B)·A masked like the forward.
+     */
+    void backward(Kernels kernels, Saved saved, int rows, float[] dy, float[] dx, LoraDropout dropout, long[] rowKeys, int site,
+            LoraGradients grads) {
+        if (dx != null) {
+            kernels.matmulTransposed(dy, rows, weight, dx);
+        }
+        if (lora == null) {
+            return;
+        }
+        int r = lora.a().rows();
+        int in = in(), out = out();
+        float s = lora.scale();
+        LoraGradients.Pair g = grads.of(lora);
+        kernels.accumulateAtB(dy, saved.t(), rows, out, r, s, g.b()); // dB[out × r] += s · dyᵀ · t
+        float[] dt = new float[rows * r];                                  // dt[T × r] = s · dy · B
+        kernels.matmulTransposed(dy, rows, lora.b(), dt);
+        for (int i = 0; i < dt.length; i++) {
+            dt[i] *= s;
+        }
+        float[] xd = dropout.apply(saved.x(), rows, in, rowKeys, site);
+        kernels.accumulateAtB(dt, xd, rows, r, in, 1f, g.a());           // dA[r × in] += dtᵀ · dropout(x)
+        if (dx != null) { // dx += mask ∘ (dt · A) / (1 − p)
+            float[] dxd = new float[rows * in];
+            kernels.matmulTransposed(dt, rows, lora.a(), dxd);
+            float[] masked = dropout.apply(dxd, rows, in, rowKeys, site);
+            for (int i = 0; i < rows * in; i++) {
+                dx[i] += masked[i];
+            }
+        }
+    }
 }

@@ -56,4 +56,62 @@ public final class LlamaModel extends RmsNormStack {
         RmsNorm finalNorm = new RmsNorm(w.vector("output_norm.weight", d), c.rmsEps());
         return new LlamaModel(c, kernels, embedding, layers, finalNorm);
     }
+
+    @Override
+    public java.util.Optional<Differentiable> differentiable() {
+        return java.util.Optional.of(new Differentiable() {
+            @Override
+            public Tape forward(List<int[]> sequences, long[] sequenceKeys, LoraDropout dropout, boolean keep) {
+                return trainForward(sequences, sequenceKeys, dropout, keep);
+            }
+
+            @Override
+            public void backward(Tape tape, float[] dHidden, LoraGradients grads) {
+                trainBackward(tape, dHidden, grads);
+            }
+        });
+    }
+
+    private Differentiable.Tape trainForward(List<int[]> sequences, long[] sequenceKeys, LoraDropout dropout, boolean keep) {
+        PackedBatch batch = PackedBatch.of(sequences, config.vocabSize());
+        if (sequenceKeys.length != batch.sequenceCount()) {
+            throw new IllegalArgumentException(sequenceKeys.length + " sequence keys for " + batch.sequenceCount() + " sequences");
+        }
+        int rows = batch.tokenCount();
+        long[] rowKeys = new long[rows];
+        int[] offsets = batch.offsets();
+        for (int s = 0; s < batch.sequenceCount(); s++) {
+            for (int t = offsets[s]; t < offsets[s + 1]; t++) {
+                rowKeys[t] = dropout.rowKey(sequenceKeys[s], t - offsets[s]);
+            }
+        }
+        Pass pass = new Pass(dropout, rowKeys, null);
+        float[] x = embed(batch);
+        List<Object> saved = keep ? new ArrayList<>(config.layers()) : null;
+        for (int i = 0; i < blocks().size(); i++) {
+            DecoderLayer.Saved s = ((DecoderLayer) blocks().get(i)).forwardTrain(kernels, x, batch, i, pass);
+            if (keep) {
+                saved.add(s);
+            }
+        }
+        float[] preNorm = keep ? x.clone() : null;
+        float[] hidden = finish(x, rows);
+        return new Differentiable.Tape(batch, rowKeys, dropout, saved, preNorm, hidden);
+    }
+
+    private void trainBackward(Differentiable.Tape tape, float[] dHidden, LoraGradients grads) {
+        if (!tape.kept()) {
+            throw new IllegalStateException("the tape of a forward-only pass has no activations to go backward through");
+        }
+        PackedBatch batch = tape.batch;
+        int rows = batch.tokenCount();
+        Pass pass = new Pass(tape.dropout, tape.rowKeys, grads);
+        float[] dx = new float[rows * config.dim()];
+        kernels.rmsNormBackward(tape.preNorm, rows, finalNorm().weight(), finalNorm().eps(), dHidden, dx);
+        for (int i = blocks().size() - 1; i >= 0; i--) {
+            DecoderLayer layer = (DecoderLayer) blocks().get(i);
+            layer.backward(kernels, (DecoderLayer.Saved) tape.layers.get(i), batch, dx, i, pass, i > 0);
+            tape.layers.set(i, null); // free as we go
+        }
+    }
 }

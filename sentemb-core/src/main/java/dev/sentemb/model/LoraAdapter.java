@@ -24,14 +24,61 @@ import java.util.Set;
 public final class LoraAdapter {
     private record Pair(float[] a, float[] b, int r, int in, int out, float scale) {}
 
+    /**
+     * A LoRA factor pair as the model runs it, for training: the live {@link LowRank} (its arrays are the
+     * parameters), the module's transformers name, and the heads its B rows were permuted by (GGUF q/k).
+     */
+    public record Applied(String module, LowRank lora, int permutedHeads) {}
+
     private final Path dir;
     private final boolean merge;
     private final Map<String, Pair> modules = new HashMap<>();
     private final Set<String> used = new LinkedHashSet<>();
+    private final java.util.List<Applied> applied = new java.util.ArrayList<>();
+    /** For a fresh adapter: the module kinds to create (q_proj, ...), its rank, alpha and seed; else null. */
+    private final Fresh fresh;
+
+    private record Fresh(Set<String> targets, int r, double alpha, long seed) {}
 
     private LoraAdapter(Path dir, boolean merge) {
+        this(dir, merge, null);
+    }
+
+    private LoraAdapter(Path dir, boolean merge, Fresh fresh) {
         this.dir = dir;
         this.merge = merge;
+        this.fresh = fresh;
+    }
+
+    /**
+     * A new adapter to train, as PEFT initialises one: on every projection whose module kind (the last
+     * part of its name: q_proj, ..., down_proj) is in {@code targets}, A [r × in] Kaiming-uniform
+     * (bound 1/√in, PEFT's a=√5) from a generator seeded by {@code seed} and the module's name, B zero;
+     * scale alpha / r. Applied on the fly, never merged.
+     */
+    public static LoraAdapter fresh(Set<String> targets, int r, double alpha, long seed) {
+        if (r <= 0) {
+            throw new IllegalArgumentException("LoRA rank must be positive, got " + r);
+        }
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("no LoRA target modules");
+        }
+        return new LoraAdapter(null, false, new Fresh(Set.copyOf(targets), r, alpha, seed));
+    }
+
+    /** The factor pairs applied so far (after the model is built: all of them), in model order. */
+    public java.util.List<Applied> applied() {
+        return java.util.List.copyOf(applied);
+    }
+
+    /** lora_alpha of a fresh adapter, or NaN for a loaded one (whose modules may each differ). */
+    public double alpha() {
+        return fresh == null ? Double.NaN : fresh.alpha;
+    }
+
+    /** The module kinds a fresh adapter targets (empty for a loaded one). */
+    public Set<String> targets() {
+        return fresh == null ? Set.of() : fresh.targets;
     }
 
     /** Reads the adapter in {@code dir}; {@code merge} picks merged (true) or on-the-fly (false) application. */
@@ -138,6 +185,10 @@ public final class LoraAdapter {
      */
     Linear apply(String module, Linear base, int permuteHeads) {
         Pair p = modules.get(module);
+        if (p == null && fresh != null && fresh.targets.contains(module.substring(module.lastIndexOf('.') + 1))) {
+            p = initialise(module, base.in(), base.out());
+            modules.put(module, p);
+        }
         if (p == null) {
             return base;
         }
@@ -149,11 +200,43 @@ public final class LoraAdapter {
         float[] b = permuteHeads > 0 ? permuteRows(p.b, permuteHeads, p.r) : p.b;
         LowRank lr = new LowRank(new DenseMatrix(p.a, p.r, p.in), new DenseMatrix(b, p.out, p.r), p.scale);
         if (!merge) {
+            applied.add(new Applied(module, lr, permuteHeads));
             return new Linear(base.weight(), base.bias(), lr);
         }
         float[] w = new float[p.out * p.in];
         base.weight().decodeRows(0, p.out, w, 0);
         return new Linear(lr.mergeInto(w, p.out, p.in), base.bias());
+    }
+
+    private Pair initialise(String module, int in, int out) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(fresh.seed * 31 + module.hashCode());
+        float[] a = new float[fresh.r * in];
+        double bound = 1 / Math.sqrt(in);
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+        }
+        return new Pair(a, new float[out * fresh.r], fresh.r, in, out, (float) (fresh.alpha / fresh.r));
+    }
+
+    /** The inverse of {@link #permuteRows}: llama.cpp's row order back to transformers'. */
+    static float[] unpermuteRows(float[] w, int heads, int cols) {
+        int rows = w.length / cols;
+        int hd = rows / heads;
+        float[] out = new float[w.length];
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < hd / 2; i++) {
+                for (int j = 0; j < 2; j++) {
+                    System.arraycopy(w, (h * hd + 2 * i + j) * cols, out, (h * hd + j * hd / 2 + i) * cols, cols);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** B of an applied pair in transformers' row order (what a PEFT file holds). */
+    public static float[] bAsStored(Applied a) {
+        float[] b = a.lora().b().data();
+        return a.permutedHeads() > 0 ? unpermuteRows(b, a.permutedHeads(), a.lora().a().rows()) : b.clone();
     }
 
     /** llama.cpp's convert permute on rows: HF row h·hd + j·hd/2 + i goes to row h·hd + 2i + j. */
@@ -173,6 +256,9 @@ public final class LoraAdapter {
 
     /** Fails when a module of the adapter found no layer (an adapter for another model, or an unsupported target). */
     void checkAllApplied() {
+        if (fresh != null && applied.isEmpty()) {
+            throw new ModelFormatException("no layer of the model is a LoRA target " + fresh.targets);
+        }
         Set<String> left = new LinkedHashSet<>(modules.keySet());
         left.removeAll(used);
         if (!left.isEmpty()) {

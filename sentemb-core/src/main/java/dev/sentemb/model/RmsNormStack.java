@@ -17,6 +17,10 @@ abstract class RmsNormStack extends DecoderStack {
         this.finalNorm = finalNorm;
     }
 
+    final RmsNorm finalNorm() {
+        return finalNorm;
+    }
+
     @Override
     float[] embed(PackedBatch batch) {
         return embedding.lookup(batch.tokens());

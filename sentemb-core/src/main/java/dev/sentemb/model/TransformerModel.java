@@ -49,6 +49,14 @@ public interface TransformerModel extends AutoCloseable {
         return prefill(tokens, PassOptions.FINAL);
     }
 
+    /**
+     * The model's training passes (forward keeping activations, backward into LoRA gradients), when its
+     * architecture has them: llama and qwen2 do; OPT and Gemma 3 not yet.
+     */
+    default java.util.Optional<Differentiable> differentiable() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases what the model owns (kernels created for it alone); never the caller's pool or weights file. */
     @Override
     void close();

@@ -62,6 +62,17 @@ public final class PromptTemplate {
         return (head + SentenceCleaner.clean(sentence) + tail).strip();
     }
 
+    /**
+     * The full prompt with the sentence as it is, no clean-up: how the reference's training puts its
+     * (truncated) sentences into the template.
+     */
+    public String renderRaw(String sentence) {
+        if (sentence == null) {
+            throw new SentembException("sentence is null");
+        }
+        return (head + sentence + tail).strip();
+    }
+
     /** The underscore form this template was parsed from. */
     public String source() {
         return source;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sentemb.kernel.Kernels;
 import dev.sentemb.testing.HfFixture;
 import dev.sentemb.testing.OracleFixture;
-import dev.sentemb.testing.SafetensorsWriter;
+import dev.sentemb.weights.SafetensorsWriter;
 import dev.sentemb.testing.TestModels;
 import dev.sentemb.weights.Dequant;
 import dev.sentemb.weights.GgufFile;

@@ -1,0 +1,69 @@
+package dev.sentemb.model;
+
+/**
+ * Dropout on a LoRA layer's input, as PEFT applies it ({@code lora_B(lora_A(dropout(x)))}): each element
+ * kept with probability 1 − p and scaled by 1/(1 − p). The mask is a pure function of a key (the run's
+ * seed and step), the sequence (its key, e.g. its index in the batch), the token's position, the layer
+ * site and the column, so the same mask comes back whenever the same token meets the same layer: the
+ * no-gradient pass of gradient caching and its re-run with gradients see identical masks, and the
+ * backward pass regenerates the mask instead of storing it.
+ *
+ * @param p   the drop probability, in [0, 1)
+ * @param key the pass's key (seed and step mixed)
+ */
+public record LoraDropout(double p, long key) {
+    public static final LoraDropout NONE = new LoraDropout(0, 0);
+
+    public LoraDropout {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + p);
+        }
+    }
+
+    /** The key of step {@code step} of a run seeded with {@code seed}. */
+    public static LoraDropout of(double p, long seed, long step) {
+        return new LoraDropout(p, mix(mix(seed) + step));
+    }
+
+    boolean active() {
+        return p > 0;
+    }
+
+    /**
+     * x [rows × width] with the mask of {@code site} applied (a new array), row t being token
+     * positions[t] of the sequence whose key is rowKeys[t]; x itself when inactive.
+     */
+    float[] apply(float[] x, int rows, int width, long[] rowKeys, int site) {
+        if (!active()) {
+            return x;
+        }
+        float[] out = new float[rows * width];
+        float keep = (float) (1 / (1 - p));
+        int threshold = (int) Math.round(p * 65536); // each element draws 16 bits: four from one 64-bit hash
+        for (int t = 0; t < rows; t++) {
+            long h = mix(rowKeys[t] + site * 0x9E3779B97F4A7C15L);
+            int o = t * width;
+            for (int i = 0; i < width; i += 4) {
+                long bits = mix(h + (i >>> 2) * 0xBF58476D1CE4E5B9L);
+                for (int j = i; j < Math.min(width, i + 4); j++, bits >>>= 16) {
+                    if ((int) (bits & 0xFFFF) >= threshold) {
+                        out[o + j] = x[o + j] * keep;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The key of row (sequence key, position) under this pass's key. */
+    long rowKey(long sequenceKey, int position) {
+        return mix(mix(key + sequenceKey) + position);
+    }
+
+    /** SplitMix64's finaliser: a bijective mix of 64 bits. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
