@@ -3,6 +3,7 @@ package dev.sentemb.cli;
 import dev.sentemb.eval.report.EvalReport;
 import dev.sentemb.eval.report.HtmlReport;
 import dev.sentemb.eval.report.Markdown;
+import dev.sentemb.eval.report.TrainingReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Compare results files of sentemb eval (e.g. the size ladder, plain and with a demonstration): Markdown tables and an HTML report with a scaling chart.")
+        description = {"Compare results files of sentemb eval (e.g. the size ladder, plain and with a demonstration): Markdown tables and an HTML report with a scaling chart.",
+                "Given training logs instead (a train-log.jsonl, or a sentemb train output directory): the loss, learning-rate and STS-B dev curves."})
 final class ReportCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "RESULTS.json")
+    @Parameters(arity = "1..*", paramLabel = "RESULTS.json|TRAIN-LOG")
     List<Path> inputs;
 
     @Option(names = "--output", paramLabel = "FILE.html", description = "Write the HTML report here.")
@@ -25,6 +27,17 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (inputs.stream().allMatch(TrainingReport::isTrainingLog)) {
+            List<TrainingReport.Run> runs = new ArrayList<>();
+            for (Path p : inputs) {
+                runs.add(TrainingReport.read(p));
+            }
+            String md = TrainingReport.markdown(runs);
+            System.out.print(md);
+            EvalCommand.write(markdown, md);
+            EvalCommand.write(output, TrainingReport.html("sentemb train: " + runs.size() + " run" + (runs.size() == 1 ? "" : "s"), runs));
+            return ExitCodes.OK;
+        }
         List<EvalReport> reports = new ArrayList<>();
         for (Path p : inputs) {
             reports.add(EvalReport.read(p));

@@ -196,15 +196,16 @@ final class TrainCommand implements Callable<Integer> {
                         hard ? "hard negatives" : "in-batch negatives", total, cfg.batch(), microBatch, fmt(lr), warm, kernels.describe());
                 TrainingRun.DevScore dev = devRun == null ? null : () -> devScore(loaded, kernels, tpl, devRun);
                 StepReporter reporter = new StepReporter(total, state.step());
+                PeftCheckpoint.State end;
                 try {
-                    new TrainingRun(trainer, cfg, examples, hard, new TrainingRun.Options(output, base, saveEvery, evalEvery), dev, reporter)
+                    end = new TrainingRun(trainer, cfg, examples, hard, new TrainingRun.Options(output, base, saveEvery, evalEvery), dev, reporter)
                             .run(state);
                 } finally {
                     reporter.close();
                 }
                 System.out.printf(Locale.ROOT, "adapter: %s%n", output.toAbsolutePath());
-                if (reporter.best != null) {
-                    System.out.printf(Locale.ROOT, "best STS-B dev: %.2f at step %d (%s)%n", reporter.best, reporter.bestStep,
+                if (end.bestStep() > 0) {
+                    System.out.printf(Locale.ROOT, "best STS-B dev: %.2f at step %d (%s)%n", end.bestScore(), end.bestStep(),
                             output.resolve("best").toAbsolutePath());
                 }
             }
@@ -243,8 +244,6 @@ final class TrainCommand implements Callable<Integer> {
     private static final class StepReporter implements TrainingRun.Listener, AutoCloseable {
         private final ProgressBar bar;
         private final int total;
-        Double best;
-        int bestStep;
 
         StepReporter(int total, int done) {
             this.total = total;
@@ -267,10 +266,6 @@ final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void evaluated(int step, double score) {
-            if (best == null || score > best) {
-                best = score;
-                bestStep = step;
-            }
             String line = String.format(Locale.ROOT, "step %d: STS-B dev %.2f", step, score);
             if (bar != null) {
                 bar.setExtraMessage(line);

@@ -67,6 +67,12 @@ class TrainCliTest {
         assertTrue(resumed[2].contains("resuming") && resumed[2].contains("step 6 of 6"), resumed[2]);
         assertTrue(java.util.Arrays.equals(finished, Files.readAllBytes(out.resolve("adapter_model.safetensors"))));
 
+        Path html = dir.resolve("curves.html");
+        String[] rep = run("report", out.toString(), "--output", html.toString());
+        assertEquals("0", rep[0], rep[2]);
+        assertTrue(rep[1].contains("| run | steps |") && rep[1].contains("| run | 6 |"), rep[1]);
+        assertTrue(Files.readString(html).contains("Contrastive loss per step"));
+
         Path in = dir.resolve("in.txt");
         Files.writeString(in, "A man is playing a guitar.\n");
         String[] e = run("embed", "--model", HF.resolve("llama").toString(), "--adapter", out.toString(), "--input", in.toString(),

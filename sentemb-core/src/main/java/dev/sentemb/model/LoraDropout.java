@@ -1,5 +1,11 @@
 package dev.sentemb.model;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Dropout on a LoRA layer's input, as PEFT applies it ({@code lora_B(lora_A(dropout(x)))}): each element
  * kept with probability 1 − p and scaled by 1/(1 − p). The mask is a pure function of a key (the run's
@@ -38,21 +44,42 @@ public record LoraDropout(double p, long key) {
             return x;
         }
         float[] out = new float[rows * width];
-        float keep = (float) (1 / (1 - p));
-        int threshold = (int) Math.round(p * 65536); // each element draws 16 bits: four from one 64-bit hash
+        FloatVector keep = FloatVector.broadcast(F, (float) (1 / (1 - p)));
+        int threshold = (int) Math.round(p * 65536); // each element draws 16 bits of its own 32-bit hash
+        IntVector lanes = IntVector.zero(I).addIndex(1);
         for (int t = 0; t < rows; t++) {
-            long h = mix(rowKeys[t] + site * 0x9E3779B97F4A7C15L);
+            int h = (int) mix(rowKeys[t] + site * 0x9E3779B97F4A7C15L);
             int o = t * width;
-            for (int i = 0; i < width; i += 4) {
-                long bits = mix(h + (i >>> 2) * 0xBF58476D1CE4E5B9L);
-                for (int j = i; j < Math.min(width, i + 4); j++, bits >>>= 16) {
-                    if ((int) (bits & 0xFFFF) >= threshold) {
-                        out[o + j] = x[o + j] * keep;
-                    }
+            int i = 0;
+            for (int bound = F.loopBound(width); i < bound; i += F.length()) {
+                IntVector bits = hash(lanes.add(i).mul(0x9E3779B9).add(h));
+                VectorMask<Float> kept = bits.lanewise(VectorOperators.LSHR, 16).compare(VectorOperators.GE, threshold).cast(F);
+                FloatVector.fromArray(F, x, o + i).mul(keep).intoArray(out, o + i, kept);
+            }
+            for (; i < width; i++) {
+                if ((hash(i * 0x9E3779B9 + h) >>> 16) >= threshold) {
+                    out[o + i] = x[o + i] * keep.lane(0);
                 }
             }
         }
         return out;
+    }
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+
+    /** murmur3's 32-bit finaliser, lane-wise. */
+    private static IntVector hash(IntVector z) {
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 16)).mul(0x85EBCA6B);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 13)).mul(0xC2B2AE35);
+        return z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 16));
+    }
+
+    /** The same finaliser on one value (the tail of a row). */
+    private static int hash(int z) {
+        z = (z ^ (z >>> 16)) * 0x85EBCA6B;
+        z = (z ^ (z >>> 13)) * 0xC2B2AE35;
+        return z ^ (z >>> 16);
     }
 
     /** The key of row (sequence key, position) under this pass's key. */

@@ -1,7 +1,8 @@
 package dev.sentemb.train;
 
 /**
- * The recipe of a contrastive LoRA run; {@link #reference()} is the reference's (../shared's DESIGN §3).
+ * The recipe of a contrastive LoRA run (the CLI's defaults are the reference's train_llm.sh: batch 256, τ 0.05 with
+ * hard negatives, r 64, alpha 16, dropout 0.05, lr 5e-4, 100 warm-up steps, 1 epoch).
  *
  * @param batch         triplets per optimizer step (all of them are each other's negatives)
  * @param microBatch    triplets per forward/backward chunk: memory follows this, not the batch
@@ -37,10 +38,5 @@ public record TrainConfig(int batch, int microBatch, double temperature, boolean
         if (!(lr > 0) || epochs < 1 || warmupSteps < 0) {
             throw new IllegalArgumentException("need lr > 0, epochs >= 1 and warm-up >= 0");
         }
-    }
-
-    /** The reference's recipe: batch 256, τ 0.05 with hard negatives, r 64, alpha 16, dropout 0.05, lr 5e-4, 100 warm-up steps, 1 epoch. */
-    public static TrainConfig reference() {
-        return new TrainConfig(256, 16, 0.05, true, 64, 16, 0.05, 5e-4, 100, 1, 1.0, 42);
     }
 }

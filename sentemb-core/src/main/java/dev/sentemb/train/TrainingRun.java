@@ -105,6 +105,11 @@ public final class TrainingRun {
         truncateLog(log, state.step());
         double best = state.bestScore();
         int bestStep = state.bestStep();
+        if (dev != null && state.step() == 0) { // the model as it starts: a fresh adapter changes nothing yet
+            double score = dev.score();
+            append(log, new ObjectMapper().createObjectNode().put("step", 0).put("dev", score).toString());
+            listener.evaluated(0, score);
+        }
         for (int step = state.step(); step < total; step++) {
             List<int[][]> b = batch(step);
             LoraTrainer.StepResult r = trainer.step(LoraTrainer.order(b, hardNegatives), b.size(), hardNegatives, step);

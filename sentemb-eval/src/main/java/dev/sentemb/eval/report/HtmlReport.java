@@ -130,7 +130,7 @@ public final class HtmlReport {
         return h.toString();
     }
 
-    private static String chartJs() {
+    static String chartJs() {
         try (InputStream in = HtmlReport.class.getResourceAsStream(CHART_JS)) {
             if (in == null) {
                 throw new IllegalStateException("Chart.js is missing from the classpath (" + CHART_JS + ")");
