@@ -136,10 +136,24 @@ final class MatmulTransposed {
             c31 = b1.fma(v, c31);
             c32 = b2.fma(v, c32);
         }
-        add(dst, d, alpha, c00); add(dst, d + L, alpha, c01); add(dst, d + 2 * L, alpha, c02);
-        if (valid > 1) { add(dst, d + width, alpha, c10); add(dst, d + width + L, alpha, c11); add(dst, d + width + 2 * L, alpha, c12); }
-        if (valid > 2) { add(dst, d + 2 * width, alpha, c20); add(dst, d + 2 * width + L, alpha, c21); add(dst, d + 2 * width + 2 * L, alpha, c22); }
-        if (valid > 3) { add(dst, d + 3 * width, alpha, c30); add(dst, d + 3 * width + L, alpha, c31); add(dst, d + 3 * width + 2 * L, alpha, c32); }
+        add(dst, d, alpha, c00);
+        add(dst, d + L, alpha, c01);
+        add(dst, d + 2 * L, alpha, c02);
+        if (valid > 1) {
+            add(dst, d + width, alpha, c10);
+            add(dst, d + width + L, alpha, c11);
+            add(dst, d + width + 2 * L, alpha, c12);
+        }
+        if (valid > 2) {
+            add(dst, d + 2 * width, alpha, c20);
+            add(dst, d + 2 * width + L, alpha, c21);
+            add(dst, d + 2 * width + 2 * L, alpha, c22);
+        }
+        if (valid > 3) {
+            add(dst, d + 3 * width, alpha, c30);
+            add(dst, d + 3 * width + L, alpha, c31);
+            add(dst, d + 3 * width + 2 * L, alpha, c32);
+        }
     }
 
     private static void tile2(float[] x, int x0, int x1, int x2, int x3, int xRed, int red, float[] b, int bi, int bStride,
@@ -162,10 +176,20 @@ final class MatmulTransposed {
             c30 = b0.fma(v, c30);
             c31 = b1.fma(v, c31);
         }
-        add(dst, d, alpha, c00); add(dst, d + L, alpha, c01);
-        if (valid > 1) { add(dst, d + width, alpha, c10); add(dst, d + width + L, alpha, c11); }
-        if (valid > 2) { add(dst, d + 2 * width, alpha, c20); add(dst, d + 2 * width + L, alpha, c21); }
-        if (valid > 3) { add(dst, d + 3 * width, alpha, c30); add(dst, d + 3 * width + L, alpha, c31); }
+        add(dst, d, alpha, c00);
+        add(dst, d + L, alpha, c01);
+        if (valid > 1) {
+            add(dst, d + width, alpha, c10);
+            add(dst, d + width + L, alpha, c11);
+        }
+        if (valid > 2) {
+            add(dst, d + 2 * width, alpha, c20);
+            add(dst, d + 2 * width + L, alpha, c21);
+        }
+        if (valid > 3) {
+            add(dst, d + 3 * width, alpha, c30);
+            add(dst, d + 3 * width + L, alpha, c31);
+        }
     }
 
     private static void tile1(float[] x, int x0, int x1, int x2, int x3, int xRed, int red, float[] b, int bi, int bStride,
@@ -180,9 +204,15 @@ final class MatmulTransposed {
             c3 = b0.fma(FloatVector.broadcast(S, x[x3 + o]), c3);
         }
         add(dst, d, alpha, c0);
-        if (valid > 1) { add(dst, d + width, alpha, c1); }
-        if (valid > 2) { add(dst, d + 2 * width, alpha, c2); }
-        if (valid > 3) { add(dst, d + 3 * width, alpha, c3); }
+        if (valid > 1) {
+            add(dst, d + width, alpha, c1);
+        }
+        if (valid > 2) {
+            add(dst, d + 2 * width, alpha, c2);
+        }
+        if (valid > 3) {
+            add(dst, d + 3 * width, alpha, c3);
+        }
     }
 
     private static void add(float[] dst, int o, float alpha, FloatVector v) {

@@ -220,17 +220,7 @@ public final class LoraAdapter {
 
     /** The inverse of {@link #permuteRows}: llama.cpp's row order back to transformers'. */
     static float[] unpermuteRows(float[] w, int heads, int cols) {
-        int rows = w.length / cols;
-        int hd = rows / heads;
-        float[] out = new float[w.length];
-        for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < hd / 2; i++) {
-                for (int j = 0; j < 2; j++) {
-                    System.arraycopy(w, (h * hd + 2 * i + j) * cols, out, (h * hd + j * hd / 2 + i) * cols, cols);
-                }
-            }
-        }
-        return out;
+        return permute(w, heads, cols, true);
     }
 
     /** B of an applied pair in transformers' row order (what a PEFT file holds). */
@@ -241,13 +231,18 @@ public final class LoraAdapter {
 
     /** llama.cpp's convert permute on rows: HF row h·hd + j·hd/2 + i goes to row h·hd + 2i + j. */
     static float[] permuteRows(float[] w, int heads, int cols) {
+        return permute(w, heads, cols, false);
+    }
+
+    private static float[] permute(float[] w, int heads, int cols, boolean inverse) {
         int rows = w.length / cols;
         int hd = rows / heads;
         float[] out = new float[w.length];
         for (int h = 0; h < heads; h++) {
             for (int i = 0; i < hd / 2; i++) {
                 for (int j = 0; j < 2; j++) {
-                    System.arraycopy(w, (h * hd + j * hd / 2 + i) * cols, out, (h * hd + 2 * i + j) * cols, cols);
+                    int hf = h * hd + j * hd / 2 + i, gguf = h * hd + 2 * i + j;
+                    System.arraycopy(w, (inverse ? gguf : hf) * cols, out, (inverse ? hf : gguf) * cols, cols);
                 }
             }
         }

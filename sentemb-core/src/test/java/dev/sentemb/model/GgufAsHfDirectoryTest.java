@@ -121,25 +121,10 @@ class GgufAsHfDirectoryTest {
             int heads = t.name().endsWith("attn_q.weight") ? c.heads() : t.name().endsWith("attn_k.weight") ? c.kvHeads() : 0;
             entries.add(new SafetensorsWriter.Entry(hf, shape, () -> {
                 float[] v = Dequant.dequantizeAll(t);
-                return heads > 0 ? unpermute(v, heads, (int) t.cols()) : v;
+                return heads > 0 ? LoraAdapter.unpermuteRows(v, heads, (int) t.cols()) : v;
             }));
         }
         SafetensorsWriter.write(dir.resolve("model.safetensors"), entries);
-    }
-
-    /** Inverse of llama.cpp's convert permute: GGUF row h·hd + 2i + j holds HF row h·hd + j·hd/2 + i. */
-    static float[] unpermute(float[] w, int heads, int cols) {
-        int rows = w.length / cols;
-        int hd = rows / heads;
-        float[] out = new float[w.length];
-        for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < hd / 2; i++) {
-                for (int j = 0; j < 2; j++) {
-                    System.arraycopy(w, (h * hd + 2 * i + j) * cols, out, (h * hd + j * hd / 2 + i) * cols, cols);
-                }
-            }
-        }
-        return out;
     }
 
     /**
