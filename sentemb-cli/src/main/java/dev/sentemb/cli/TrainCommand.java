@@ -200,6 +200,11 @@ final class TrainCommand implements Callable<Integer> {
                 try {
                     end = new TrainingRun(trainer, cfg, examples, hard, new TrainingRun.Options(output, base, saveEvery, evalEvery), dev, reporter)
                             .run(state);
+                } catch (OutOfMemoryError e) {
+                    // the activations of one micro-batch must fit the heap (about 1 MB a prompt token for smollm2-135m)
+                    throw new dev.sentemb.SentembException("out of memory with micro-batches of " + microBatch + " triplets (heap "
+                            + (Runtime.getRuntime().maxMemory() >> 20) + " MB): lower --micro-batch, or raise the heap with "
+                            + "SENTEMB_JAVA_OPTS=-Xmx...; checkpoints written so far are kept (--resume)");
                 } finally {
                     reporter.close();
                 }
