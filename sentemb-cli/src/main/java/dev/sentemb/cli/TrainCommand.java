@@ -71,8 +71,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", paramLabel = "N", description = "Triplets per optimizer step; all are each other's negatives. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--micro-batch", defaultValue = "16", paramLabel = "N",
-            description = "Triplets per forward/backward chunk (memory follows it; the gradient is the whole batch's). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--micro-batch", defaultValue = "8", paramLabel = "N",
+            description = "Triplets per forward/backward chunk (memory follows it, ~1 MB a prompt token for smollm2-135m; the gradient is "
+                    + "the whole batch's). Default: ${DEFAULT-VALUE}.")
     int microBatch;
 
     @Option(names = "--lora-r", defaultValue = "64", paramLabel = "R", description = "Default: ${DEFAULT-VALUE}.")
@@ -191,9 +192,9 @@ final class TrainCommand implements Callable<Integer> {
                     System.err.printf("sentemb: resuming %s at step %d of %d%n", from.get(), state.step(), total);
                 }
                 String base = baseModelName != null ? baseModelName : model;
-                System.err.printf(Locale.ROOT, "sentemb: training %s + LoRA r=%d alpha=%s on %s (%d examples, %s), %d steps of %d "
+                System.err.printf(Locale.ROOT, "sentemb: training %s + LoRA r=%d alpha=%s on %s (%d examples, %s), %d step%s of %d "
                         + "(micro-batches of %d), lr %s warm-up %d, %s%n", model, rank, fmt(alpha), data, examples.size(),
-                        hard ? "hard negatives" : "in-batch negatives", total, cfg.batch(), microBatch, fmt(lr), warm, kernels.describe());
+                        hard ? "hard negatives" : "in-batch negatives", total, total == 1 ? "" : "s", cfg.batch(), microBatch, fmt(lr), warm, kernels.describe());
                 TrainingRun.DevScore dev = devRun == null ? null : () -> devScore(loaded, kernels, tpl, devRun);
                 StepReporter reporter = new StepReporter(total, state.step());
                 PeftCheckpoint.State end;
