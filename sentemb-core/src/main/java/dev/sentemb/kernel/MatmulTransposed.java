@@ -67,8 +67,8 @@ final class MatmulTransposed {
             return;
         }
         int tiles = (n + MR - 1) / MR;
-        parallel.forEach(Math.min(parallel.threads() * 4, tiles), c -> {
-            int chunks = Math.min(parallel.threads() * 4, tiles);
+        int chunks = Math.min(parallel.threads() * 4, tiles);
+        parallel.forEach(chunks, c -> {
             int r0 = (int) ((long) tiles * c / chunks) * MR;
             int r1 = Math.min(n, (int) ((long) tiles * (c + 1) / chunks) * MR);
             for (int r = r0; r < r1; r += MR) {

@@ -70,15 +70,7 @@ public record Linear(WeightMatrix weight, float[] bias, LowRank lora) {
         if (lora == null) {
             return new Saved(x, null);
         }
-        float[] xd = dropout.apply(x, rows, in(), rowKeys, site);
-        float[] t = new float[rows * lora.a().rows()];
-        kernels.matmul(xd, rows, lora.a(), t);
-        float[] u = new float[rows * out()];
-        kernels.matmul(t, rows, lora.b(), u);
-        float s = lora.scale();
-        for (int i = 0; i < u.length; i++) {
-            out[i] += s * u[i];
-        }
+        float[] t = lora.addTo(kernels, dropout.apply(x, rows, in(), rowKeys, site), rows, out);
         return new Saved(x, t);
     }
 

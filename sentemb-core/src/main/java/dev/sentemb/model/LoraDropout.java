@@ -44,7 +44,8 @@ public record LoraDropout(double p, long key) {
             return x;
         }
         float[] out = new float[rows * width];
-        FloatVector keep = FloatVector.broadcast(F, (float) (1 / (1 - p)));
+        float scale = (float) (1 / (1 - p));
+        FloatVector keep = FloatVector.broadcast(F, scale);
         int threshold = (int) Math.round(p * 65536); // each element draws 16 bits of its own 32-bit hash
         IntVector lanes = IntVector.zero(I).addIndex(1);
         for (int t = 0; t < rows; t++) {
@@ -58,7 +59,7 @@ public record LoraDropout(double p, long key) {
             }
             for (; i < width; i++) {
                 if ((hash(i * 0x9E3779B9 + h) >>> 16) >= threshold) {
-                    out[o + i] = x[o + i] * keep.lane(0);
+                    out[o + i] = x[o + i] * scale;
                 }
             }
         }

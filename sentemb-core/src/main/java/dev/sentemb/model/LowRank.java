@@ -18,8 +18,8 @@ public record LowRank(DenseMatrix a, DenseMatrix b, float scale) {
         }
     }
 
-    /** out[rows × out] += scale · (x[rows × in]·Aᵀ)·Bᵀ. */
-    void addTo(Kernels kernels, float[] x, int rows, float[] out) {
+    /** out[rows × out] += scale · (x[rows × in]·Aᵀ)·Bᵀ; returns t = x·Aᵀ [rows × r] (what training's backward keeps). */
+    float[] addTo(Kernels kernels, float[] x, int rows, float[] out) {
         float[] t = new float[rows * a.rows()];
         kernels.matmul(x, rows, a, t);
         float[] u = new float[rows * b.rows()];
@@ -27,6 +27,7 @@ public record LowRank(DenseMatrix a, DenseMatrix b, float scale) {
         for (int i = 0; i < u.length; i++) { // u is exactly rows × out; out may be longer
             out[i] += scale * u[i];
         }
+        return t;
     }
 
     /** W + scale·B·A as a dense matrix (the merged form); W given as its fp32 rows. */

@@ -48,7 +48,7 @@ public final class AdamW {
     public double step(float[][] params, float[][] grads, double lr, double maxNorm) {
         double norm = norm(grads);
         if (!Double.isFinite(norm)) {
-            throw new ArithmeticException("the gradient norm is " + norm + "; no parameter was changed");
+            throw new TrainingDivergedException("the gradient norm is " + norm + "; no parameter was changed");
         }
         double clip = maxNorm > 0 ? Math.min(1, maxNorm / (norm + 1e-6)) : 1;
         step++;

@@ -74,7 +74,8 @@ public final class LoraTrainer {
         for (int r = 0; r < z.length; r++) {
             for (float v : z[r]) {
                 if (!Float.isFinite(v)) {
-                    throw new ArithmeticException("sentence " + r + " of step " + step + " has a non-finite embedding");
+                    throw new TrainingDivergedException("sentence " + r + " of the batch of step " + (step + 1) + " has a non-finite embedding; "
+                            + "no parameter was changed (lower --lr, or check the model file)");
                 }
             }
         }

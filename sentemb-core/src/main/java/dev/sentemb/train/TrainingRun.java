@@ -114,7 +114,7 @@ public final class TrainingRun {
             List<int[][]> b = batch(step);
             LoraTrainer.StepResult r = trainer.step(LoraTrainer.order(b, hardNegatives), b.size(), hardNegatives, step);
             if (!Double.isFinite(r.loss())) {
-                throw new ArithmeticException("the loss of step " + (step + 1) + " is " + r.loss());
+                throw new TrainingDivergedException("the loss of step " + (step + 1) + " is " + r.loss());
             }
             int done = step + 1;
             ObjectNode line = new ObjectMapper().createObjectNode();

@@ -38,6 +38,17 @@ class TrainingDataTest {
     }
 
     @Test
+    void aTruncatedFileKeepsWhatCameBeforeAndSaysWhereItStopped() throws Exception {
+        Path f = dir.resolve("cut.csv");
+        Files.writeString(f, "sent0,sent1\na b,c d\n\"never closed,e f\n");
+        List<String> skipped = new ArrayList<>();
+        List<Triplet> t = TrainingData.read(f, false, skipped::add);
+        assertEquals(1, t.size());
+        assertTrue(skipped.stream().anyMatch(m -> m.contains("cut.csv: reading stopped at line")), skipped.toString());
+        assertThrows(TrainingDataException.class, () -> TrainingData.read(f, true, m -> {}));
+    }
+
+    @Test
     void pairsWithoutAHardNegativeColumn() throws Exception {
         Path f = dir.resolve("pairs.csv");
         Files.writeString(f, "sent0,sent1\na b,c d\n");
