@@ -41,7 +41,13 @@ import picocli.CommandLine.Option;
                 "Writes PEFT adapters (loadable by PEFT on the Hugging Face model and by sentemb --adapter), checkpoints every "
                 + "--save-every steps with their STS-B dev score, the best one as DIR/best, and DIR/train-log.jsonl."})
 final class TrainCommand implements Callable<Integer> {
-    static final Set<String> ALL_LINEAR = Set.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+    /**
+     * Every linear layer of every architecture, in transformers' module names (llama, qwen2 and Gemma 3:
+     * q/k/v/o and gate/up/down; OPT: q/k/v/out_proj, fc1, fc2 and project_in/out where the model has them).
+     * As PEFT's all-linear: a fresh adapter attaches to those the model has; the LM head is never one.
+     */
+    static final Set<String> ALL_LINEAR = Set.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj",
+            "out_proj", "fc1", "fc2", "project_in", "project_out");
 
     @Option(names = {"-m", "--model"}, defaultValue = ModelRegistry.DEFAULT_MODEL, paramLabel = "NAME|PATH",
             description = "The frozen base: a model name, a .gguf file or a Hugging Face directory (llama and qwen2 families). Default: ${DEFAULT-VALUE}.")
@@ -157,7 +163,7 @@ final class TrainCommand implements Callable<Integer> {
             LoraAdapter adapter = from.isPresent() ? LoraAdapter.load(from.get(), false) : LoraAdapter.fresh(targetSet, rank, alpha, seed);
             try (LoadedModel loaded = LoadedModel.open(modelPath, ModelSpec.of(model), kernels, adapter)) {
                 Differentiable diff = loaded.model().differentiable().orElseThrow(() -> new IllegalArgumentException(
-                        "training " + loaded.model().config().architecture() + " models is not built yet; the llama and qwen2 families train"));
+                        "the " + loaded.model().config().architecture() + " model has no training passes"));
                 int context = loaded.model().config().contextLength() > 0 ? loaded.model().config().contextLength() : Integer.MAX_VALUE;
                 List<int[][]> examples = TrainingPrompts.prepare(rows, loaded.tokenizer(), tpl, maxSentenceTokens, context, skipped::add);
                 if (limit != null && examples.size() > limit) {

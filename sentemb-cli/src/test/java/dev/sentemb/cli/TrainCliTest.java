@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** sentemb train on the tiny llama directory: outputs, a skipped row, resume, and the adapter used by embed. */
+/** sentemb train on the tiny checkpoints: outputs, a skipped row, resume, every architecture, and the adapter used by embed. */
 class TrainCliTest {
     private static final Path HF = Path.of("..", "sentemb-core", "src", "test", "resources", "hf").toAbsolutePath().normalize();
 
@@ -81,16 +81,46 @@ class TrainCliTest {
     }
 
     @Test
-    void badTargetsAndAnArchitectureWithoutTrainingAreNamed() throws Exception {
+    void badTargetsAreNamed() throws Exception {
         Path data = dir.resolve("d.csv");
         Files.writeString(data, "sent0,sent1\na b,c d\ne f,g h\n");
         String[] r = run("train", "--model", HF.resolve("llama").toString(), "--data", data.toString(), "--output", dir.resolve("o").toString(),
                 "--targets", "q_proj,lm_head", "--no-eval");
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("unknown module 'lm_head'"), r[2]);
-        r = run("train", "--model", HF.resolve("opt").toString(), "--data", data.toString(), "--output", dir.resolve("o").toString(),
-                "--no-eval", "--targets", "q_proj");
+        r = run("train", "--model", HF.resolve("llama").toString(), "--data", data.toString(), "--output", dir.resolve("o2").toString(),
+                "--targets", "fc1", "--no-eval");
         assertEquals("1", r[0]);
-        assertTrue(r[2].contains("training opt models is not built yet"), r[2]);
+        assertTrue(r[2].contains("no layer of the model is a LoRA target [fc1]"), r[2]);
+    }
+
+    /** OPT (post-LN, with project_in/out) and Gemma 3 train with all-linear, write PEFT's module names, and embed with the result. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "opt-proj, 'fc1,fc2,k_proj,out_proj,project_in,project_out,q_proj,v_proj', base_model.model.model.decoder.project_in.lora_A.weight",
+        "gemma3, 'down_proj,gate_proj,k_proj,o_proj,q_proj,up_proj,v_proj', base_model.model.model.layers.1.self_attn.k_proj.lora_B.weight"})
+    void optAndGemmaTrain(String arch, String kinds, String tensor) throws Exception {
+        Path data = dir.resolve("nli.csv");
+        Files.write(data, Files.readAllLines(Path.of("..", "..", "shared", "data", "nli", "snli_devtest_triplets.csv")).subList(0, 9));
+        Path out = dir.resolve(arch);
+        String[] r = run("train", "--model", HF.resolve(arch).toString(), "--data", data.toString(), "--output", out.toString(),
+                "--batch", "4", "--micro-batch", "2", "--lora-r", "4", "--lr", "1e-3", "--warmup-steps", "0", "--no-eval", "--threads", "2");
+        assertEquals("0", r[0], r[2]);
+        JsonNode cfg = new ObjectMapper().readTree(out.resolve("adapter_config.json").toFile());
+        List<String> targets = new java.util.ArrayList<>();
+        cfg.get("target_modules").forEach(t -> targets.add(t.asText()));
+        assertEquals(kinds, String.join(",", targets));
+        String header = new String(Files.readAllBytes(out.resolve("adapter_model.safetensors")), 0, 4096, StandardCharsets.ISO_8859_1);
+        assertTrue(header.contains(tensor), header);
+        assertEquals(2, Files.readAllLines(out.resolve("train-log.jsonl")).size());
+
+        Path in = dir.resolve("in.txt");
+        Files.writeString(in, "A man is playing a guitar.\n");
+        Path plain = dir.resolve(arch + "-plain.jsonl"), tuned = dir.resolve(arch + "-tuned.jsonl");
+        assertEquals("0", run("embed", "--model", HF.resolve(arch).toString(), "--input", in.toString(), "--output", plain.toString())[0]);
+        String[] e = run("embed", "--model", HF.resolve(arch).toString(), "--adapter", out.toString(), "--input", in.toString(),
+                "--output", tuned.toString());
+        assertEquals("0", e[0], e[2]);
+        assertTrue(!Files.readString(plain).equals(Files.readString(tuned)), "the trained adapter changes the embedding");
     }
 }

@@ -131,6 +131,25 @@ public interface Kernels extends AutoCloseable {
      */
     void geluTanhMul(float[] gate, float[] up, int n);
 
+    /**
+     * Backward of {@link #geluTanhMul} from the forward's inputs g and u: dGate = dh·u·gelu'(g), dUp =
+     * dh·gelu(g), with gelu'(x) = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²), t = tanh(√(2/π)(x +
+     * 0.044715x³)). Both outputs overwritten; they may be g and u themselves.
+     */
+    default void geluTanhMulBackward(float[] gate, float[] up, float[] dh, float[] dGate, float[] dUp, int n) {
+        double c = Math.sqrt(2 / Math.PI);
+        pool().forEach((n + 4095) / 4096, chunk -> {
+            for (int i = chunk * 4096, end = Math.min(n, i + 4096); i < end; i++) {
+                double x = gate[i], u = up[i], d = dh[i];
+                double t = Math.tanh(c * (x + 0.044715 * x * x * x));
+                double gelu = 0.5 * x * (1 + t);
+                double slope = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
+                dGate[i] = (float) (d * u * slope);
+                dUp[i] = (float) (d * gelu);
+            }
+        });
+    }
+
     /** dst[i] += src[i] for i < n (residual connection). */
     void add(float[] dst, float[] src, int n);
 
@@ -157,6 +176,51 @@ public interface Kernels extends AutoCloseable {
             float m = (float) mean;
             for (int i = 0; i < d; i++) {
                 out[o + i] = (x[o + i] - m) * inv * weight[i] + bias[i];
+            }
+        }
+    }
+
+    /**
+     * Backward of {@link #layerNorm} with respect to x (gain and bias are frozen): with x̂ the normalised
+     * row and g = dy∘w, dx = inv·(g − mean(g) − x̂·mean(g∘x̂)). x is the norm's input [rows × d]; dx is
+     * overwritten and may not be x.
+     */
+    default void layerNormBackward(float[] x, int rows, float[] weight, float eps, float[] dy, float[] dx) {
+        int d = weight.length;
+        pool().forEach(rows, t -> {
+            int o = t * d;
+            double sum = 0;
+            for (int i = 0; i < d; i++) {
+                sum += x[o + i];
+            }
+            double mean = sum / d, sq = 0;
+            for (int i = 0; i < d; i++) {
+                double c = x[o + i] - mean;
+                sq += c * c;
+            }
+            double inv = 1.0 / Math.sqrt(sq / d + eps);
+            double gSum = 0, gxSum = 0;
+            for (int i = 0; i < d; i++) {
+                double g = (double) dy[o + i] * weight[i];
+                gSum += g;
+                gxSum += g * (x[o + i] - mean) * inv;
+            }
+            double gMean = gSum / d, gxMean = gxSum / d;
+            for (int i = 0; i < d; i++) {
+                double g = (double) dy[o + i] * weight[i];
+                dx[o + i] = (float) (inv * (g - gMean - (x[o + i] - mean) * inv * gxMean));
+            }
+        });
+    }
+
+    /**
+     * Backward of {@link #relu} from its output y: dy[i] = 0 where y[i] ≤ 0 (the unit was off), in place.
+     * Zero outputs pass no gradient, as PyTorch's relu does at 0.
+     */
+    default void reluBackward(float[] y, float[] dy, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!(y[i] > 0f)) {
+                dy[i] = 0f;
             }
         }
     }

@@ -15,4 +15,20 @@ interface Block {
      * attends to first).
      */
     void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws);
+
+    /** What a training forward keeps for its backward. */
+    interface Saved {}
+
+    /**
+     * Training forward of layer {@code layer} over a batch without prefix: x [T × d] updated in place,
+     * LoRA inputs dropped out by the pass's masks; its LoRA sites are 8·layer + 0..7.
+     */
+    Saved forwardTrain(Kernels kernels, float[] x, PackedBatch batch, int layer, Pass pass);
+
+    /**
+     * Backward: dx [T × d], the gradient with respect to the block's output, becomes in place the gradient
+     * with respect to its input; LoRA gradients go into the pass's accumulators. With {@code needInput}
+     * false the input gradient may be left unformed (nothing below takes a gradient).
+     */
+    void backward(Kernels kernels, Saved saved, PackedBatch batch, float[] dx, int layer, Pass pass, boolean needInput);
 }

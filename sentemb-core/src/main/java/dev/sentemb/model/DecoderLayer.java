@@ -19,10 +19,11 @@ public record DecoderLayer(RmsNorm attentionNorm, GroupedQueryAttention attentio
     }
 
     /** A training forward's keepings: the stream before each sub-block (the norms' inputs; the normalised values live on in the projections' keepings) and the sub-blocks'. */
-    record Saved(float[] xIn, GroupedQueryAttention.Saved attention, float[] xMid, GatedMlp.Saved mlp) {}
+    record Saved(float[] xIn, GroupedQueryAttention.Saved attention, float[] xMid, GatedMlp.Saved mlp) implements Block.Saved {}
 
-    /** Training forward of layer {@code layer}: x [T × d] updated in place; LoRA sites 8·layer + 0..6. */
-    Saved forwardTrain(Kernels kernels, float[] x, PackedBatch batch, int layer, Pass pass) {
+    /** Training forward: LoRA sites 8·layer + 0..3 (q, k, v, o) and + 4..6 (gate, up, down). */
+    @Override
+    public Saved forwardTrain(Kernels kernels, float[] x, PackedBatch batch, int layer, Pass pass) {
         int rows = batch.tokenCount();
         float[] xIn = x.clone();
         float[] h1 = attentionNorm.apply(kernels, x, rows);
@@ -37,13 +38,10 @@ public record DecoderLayer(RmsNorm attentionNorm, GroupedQueryAttention attentio
         return new Saved(xIn, sa, xMid, sm);
     }
 
-    /**
-     * Backward: dx [T × d], the gradient with respect to the layer's output, becomes in place the
-     * gradient with respect to its input (the residual passes it through; each sub-block adds its
-     * norm's backward). With {@code needInput} false the input gradient is not formed (the first layer:
-     * the embeddings are frozen) and only LoRA gradients are accumulated.
-     */
-    void backward(Kernels kernels, Saved saved, PackedBatch batch, float[] dx, int layer, Pass pass, boolean needInput) {
+    /** Backward: the residual passes dx through; each sub-block adds its norm's backward. */
+    @Override
+    public void backward(Kernels kernels, Block.Saved s, PackedBatch batch, float[] dx, int layer, Pass pass, boolean needInput) {
+        Saved saved = (Saved) s;
         int rows = batch.tokenCount();
         float[] dh2 = new float[dx.length];
         mlp.backward(kernels, saved.mlp(), rows, dx, dh2, pass, 8 * layer + 4);

@@ -38,6 +38,97 @@ abstract class DecoderStack implements TransformerModel {
     /** The final hidden states [T × outputDim] from the last block's stream; may work in place. */
     abstract float[] finish(float[] x, int rows);
 
+    /** A training pass's value at one end of the stack, with what that end's backward needs. */
+    record End(float[] value, Object saved) {}
+
+    /**
+     * The stream's first value for a training pass. The embeddings are frozen, so by default nothing is kept;
+     * an architecture with a trainable layer at the bottom (OPT's project_in) keeps its input.
+     */
+    End embedTrain(PackedBatch batch, Pass pass) {
+        return new End(embed(batch), null);
+    }
+
+    /** Whether {@link #embedBackward} takes a gradient (the first block must then form its input gradient). */
+    boolean embedTakesGradient() {
+        return false;
+    }
+
+    /** From dx [T × d] at the stream's first value, the LoRA gradients of the embedding's layers, if any. */
+    void embedBackward(Object saved, PackedBatch batch, float[] dx, Pass pass) {
+    }
+
+    /** The final hidden states of a training pass from the last block's stream x (its own now: it may keep or overwrite it). */
+    abstract End finishTrain(float[] x, int rows, Pass pass);
+
+    /** From dHidden [T × outputDim], the gradient at the last block's stream [T × d]. */
+    abstract float[] finishBackward(Object saved, int rows, float[] dHidden, Pass pass);
+
+    /** LoRA sites of the layers outside the blocks (OPT's project_in and project_out) come after every block's. */
+    final int endSite(int which) {
+        return 8 * blocks.size() + which;
+    }
+
+    @Override
+    public final java.util.Optional<Differentiable> differentiable() {
+        return java.util.Optional.of(new Differentiable() {
+            @Override
+            public Tape forward(List<int[]> sequences, long[] sequenceKeys, LoraDropout dropout, boolean keep) {
+                return trainForward(sequences, sequenceKeys, dropout, keep);
+            }
+
+            @Override
+            public void backward(Tape tape, float[] dHidden, LoraGradients grads) {
+                trainBackward(tape, dHidden, grads);
+            }
+        });
+    }
+
+    private Differentiable.Tape trainForward(List<int[]> sequences, long[] sequenceKeys, LoraDropout dropout, boolean keep) {
+        PackedBatch batch = PackedBatch.of(sequences, config.vocabSize());
+        if (sequenceKeys.length != batch.sequenceCount()) {
+            throw new IllegalArgumentException(sequenceKeys.length + " sequence keys for " + batch.sequenceCount() + " sequences");
+        }
+        int rows = batch.tokenCount();
+        long[] rowKeys = new long[rows];
+        int[] offsets = batch.offsets();
+        for (int s = 0; s < batch.sequenceCount(); s++) {
+            for (int t = offsets[s]; t < offsets[s + 1]; t++) {
+                rowKeys[t] = dropout.rowKey(sequenceKeys[s], t - offsets[s]);
+            }
+        }
+        Pass pass = new Pass(dropout, rowKeys, null);
+        End start = embedTrain(batch, pass);
+        float[] x = start.value();
+        List<Block.Saved> saved = keep ? new ArrayList<>(blocks.size()) : null;
+        for (int i = 0; i < blocks.size(); i++) {
+            Block.Saved s = blocks.get(i).forwardTrain(kernels, x, batch, i, pass);
+            if (keep) {
+                saved.add(s);
+            }
+        }
+        End end = finishTrain(x, rows, pass); // no saved block refers to the last stream
+        return new Differentiable.Tape(batch, rowKeys, dropout, saved, keep ? start.saved() : null, keep ? end.saved() : null, end.value());
+    }
+
+    private void trainBackward(Differentiable.Tape tape, float[] dHidden, LoraGradients grads) {
+        if (!tape.kept()) {
+            throw new IllegalStateException("the tape of a forward-only pass has no activations to go backward through");
+        }
+        PackedBatch batch = tape.batch;
+        int rows = batch.tokenCount();
+        Pass pass = new Pass(tape.dropout, tape.rowKeys, grads);
+        float[] dx = finishBackward(tape.end, rows, dHidden, pass);
+        boolean bottom = embedTakesGradient();
+        for (int i = blocks.size() - 1; i >= 0; i--) {
+            blocks.get(i).backward(kernels, tape.layers.get(i), batch, dx, i, pass, i > 0 || bottom);
+            tape.layers.set(i, null); // free as we go
+        }
+        if (bottom) {
+            embedBackward(tape.start, batch, dx, pass);
+        }
+    }
+
     /** Hands the model something to release when it is closed (kernels created for it alone). */
     final void ownAlso(AutoCloseable resource) {
         this.owned = resource;

@@ -27,16 +27,18 @@ public interface Differentiable {
         final PackedBatch batch;
         final long[] rowKeys;
         final LoraDropout dropout;
-        final List<Object> layers;
-        final float[] preNorm;
+        final List<Block.Saved> layers;
+        /** What the architecture's ends kept: the embedding's (OPT's project_in) and the finish's. */
+        final Object start, end;
         private final float[] hidden;
 
-        Tape(PackedBatch batch, long[] rowKeys, LoraDropout dropout, List<Object> layers, float[] preNorm, float[] hidden) {
+        Tape(PackedBatch batch, long[] rowKeys, LoraDropout dropout, List<Block.Saved> layers, Object start, Object end, float[] hidden) {
             this.batch = batch;
             this.rowKeys = rowKeys;
             this.dropout = dropout;
             this.layers = layers;
-            this.preNorm = preNorm;
+            this.start = start;
+            this.end = end;
             this.hidden = hidden;
         }
 

@@ -27,28 +27,31 @@ public record GatedMlp(Linear gate, Linear up, Linear down, Activation activatio
 
     /** Training forward: writes [T × d] into {@code out}; LoRA sites {@code site} .. site+2 (gate, up, down). */
     Saved forwardTrain(Kernels kernels, float[] x, int rows, float[] out, Pass pass, int site) {
-        if (activation != Activation.SILU) {
-            throw new UnsupportedOperationException("training through " + activation + " (Gemma 3) is not built yet");
-        }
         int width = rows * gate.out();
         float[] g = new float[width];
         float[] u = new float[width];
         Linear.Saved sg = gate.forwardTrain(kernels, x, rows, g, pass.dropout(), pass.rowKeys(), site);
         Linear.Saved su = up.forwardTrain(kernels, x, rows, u, pass.dropout(), pass.rowKeys(), site + 1);
         float[] h = g.clone();
-        kernels.siluMul(h, u, width); // h = silu(g) · u
+        switch (activation) { // h = act(g) · u
+            case SILU -> kernels.siluMul(h, u, width);
+            case GELU_TANH -> kernels.geluTanhMul(h, u, width);
+        }
         Linear.Saved sd = down.forwardTrain(kernels, h, rows, out, pass.dropout(), pass.rowKeys(), site + 2);
         return new Saved(sg, su, sd, g, u);
     }
 
-    /** Backward: dOut [T × d] → dx [T × d] (overwritten); down, the SwiGLU product, then gate + up. */
+    /** Backward: dOut [T × d] → dx [T × d] (overwritten; null: not formed); down, the gated product, then gate + up. */
     void backward(Kernels kernels, Saved saved, int rows, float[] dOut, float[] dx, Pass pass, int site) {
         int width = rows * gate.out();
         float[] dh = new float[width];
         down.backward(kernels, saved.down(), rows, dOut, dh, pass.dropout(), pass.rowKeys(), site + 2, pass.grads());
         float[] dg = new float[width];
         float[] du = new float[width];
-        kernels.siluMulBackward(saved.g(), saved.u(), dh, dg, du, width);
+        switch (activation) {
+            case SILU -> kernels.siluMulBackward(saved.g(), saved.u(), dh, dg, du, width);
+            case GELU_TANH -> kernels.geluTanhMulBackward(saved.g(), saved.u(), dh, dg, du, width);
+        }
         gate.backward(kernels, saved.gate(), rows, dg, dx, pass.dropout(), pass.rowKeys(), site, pass.grads());
         float[] part = dx == null ? null : new float[rows * up.in()];
         up.backward(kernels, saved.up(), rows, du, part, pass.dropout(), pass.rowKeys(), site + 1, pass.grads());

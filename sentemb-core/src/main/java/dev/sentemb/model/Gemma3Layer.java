@@ -23,4 +23,50 @@ public record Gemma3Layer(RmsNorm attentionNorm, GroupedQueryAttention attention
         kernels.rmsNorm(m, rows, postMlpNorm.weight(), postMlpNorm.eps(), m);
         kernels.add(x, m, x.length);
     }
+
+    /**
+     * A training forward's keepings: the stream before each sub-block, each sub-block's output before its
+     * post-norm, and the sub-blocks'.
+     */
+    record Saved(float[] xIn, GroupedQueryAttention.Saved attention, float[] a, float[] xMid, GatedMlp.Saved mlp,
+                 float[] m) implements Block.Saved {}
+
+    /** Training forward: LoRA sites 8·layer + 0..3 (q, k, v, o) and + 4..6 (gate, up, down). */
+    @Override
+    public Saved forwardTrain(Kernels kernels, float[] x, PackedBatch batch, int layer, Pass pass) {
+        int rows = batch.tokenCount();
+        float[] xIn = x.clone();
+        float[] h1 = attentionNorm.apply(kernels, x, rows);
+        float[] a = new float[x.length];
+        GroupedQueryAttention.Saved sa = attention.forwardTrain(kernels, h1, batch, a, pass, 8 * layer);
+        kernels.add(x, postAttentionNorm.apply(kernels, a, rows), x.length);
+        float[] xMid = x.clone();
+        float[] h2 = mlpNorm.apply(kernels, x, rows);
+        float[] m = new float[x.length];
+        GatedMlp.Saved sm = mlp.forwardTrain(kernels, h2, rows, m, pass, 8 * layer + 4);
+        kernels.add(x, postMlpNorm.apply(kernels, m, rows), x.length);
+        return new Saved(xIn, sa, a, xMid, sm, m);
+    }
+
+    /** Backward: through each post-norm, its sub-block and pre-norm, the residual passing dx through. */
+    @Override
+    public void backward(Kernels kernels, Block.Saved s, PackedBatch batch, float[] dx, int layer, Pass pass, boolean needInput) {
+        Saved saved = (Saved) s;
+        int rows = batch.tokenCount();
+        float[] dm = new float[dx.length];
+        kernels.rmsNormBackward(saved.m(), rows, postMlpNorm.weight(), postMlpNorm.eps(), dx, dm);
+        float[] dh2 = new float[dx.length];
+        mlp.backward(kernels, saved.mlp(), rows, dm, dh2, pass, 8 * layer + 4);
+        float[] dn = new float[dx.length];
+        kernels.rmsNormBackward(saved.xMid(), rows, mlpNorm.weight(), mlpNorm.eps(), dh2, dn);
+        kernels.add(dx, dn, dx.length); // the gradient at the stream between the sub-blocks
+        float[] da = new float[dx.length];
+        kernels.rmsNormBackward(saved.a(), rows, postAttentionNorm.weight(), postAttentionNorm.eps(), dx, da);
+        float[] dh1 = needInput ? new float[dx.length] : null;
+        attention.backward(kernels, saved.attention(), batch, da, dh1, pass, 8 * layer);
+        if (needInput) {
+            kernels.rmsNormBackward(saved.xIn(), rows, attentionNorm.weight(), attentionNorm.eps(), dh1, dn);
+            kernels.add(dx, dn, dx.length);
+        }
+    }
 }

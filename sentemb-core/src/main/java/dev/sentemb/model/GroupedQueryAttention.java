@@ -58,17 +58,18 @@ public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, 
         return wo.forward(kernels, context, rows, ws.get(Workspace.Buffer.PROJECTED, rows * wo.out())); // [T × d]
     }
 
-    /** A training forward's keepings: each projection's, the rotated q and k, v, the context. */
-    record Saved(Linear.Saved q, Linear.Saved k, Linear.Saved v, Linear.Saved o, float[] qr, float[] kr, float[] vr, float[] context) {}
+    /**
+     * A training forward's keepings: each projection's, q and k before their head norms (null without),
+     * the rotated q and k, v, the context.
+     */
+    record Saved(Linear.Saved q, Linear.Saved k, Linear.Saved v, Linear.Saved o, float[] qRaw, float[] kRaw,
+                 float[] qr, float[] kr, float[] vr, float[] context) {}
 
     /**
      * Training forward over a batch without prefix: writes the block's output [T × d] into {@code out}.
      * LoRA sites are {@code site} .. site+3 (q, k, v, o).
      */
     Saved forwardTrain(Kernels kernels, float[] x, PackedBatch batch, float[] out, Pass pass, int site) {
-        if (qNorm != null) {
-            throw new UnsupportedOperationException("training through q/k norms (Gemma 3) is not built yet");
-        }
         int rows = batch.tokenCount();
         float[] q = new float[rows * shape.qWidth()];
         float[] k = new float[rows * shape.kvWidth()];
@@ -76,18 +77,25 @@ public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, 
         Linear.Saved sq = wq.forwardTrain(kernels, x, rows, q, pass.dropout(), pass.rowKeys(), site);
         Linear.Saved sk = wk.forwardTrain(kernels, x, rows, k, pass.dropout(), pass.rowKeys(), site + 1);
         Linear.Saved sv = wv.forwardTrain(kernels, x, rows, v, pass.dropout(), pass.rowKeys(), site + 2);
+        float[] qRaw = null, kRaw = null;
+        if (qNorm != null) { // [T·heads × headDim] rows for the norm, the raw projections kept for backward
+            qRaw = q.clone();
+            kRaw = k.clone();
+            kernels.rmsNorm(q, rows * shape.heads(), qNorm.weight(), qNorm.eps(), q);
+            kernels.rmsNorm(k, rows * shape.kvHeads(), kNorm.weight(), kNorm.eps(), k);
+        }
         kernels.rope(q, rows, shape.heads(), shape.headDim(), batch.positions(), rope);
         kernels.rope(k, rows, shape.kvHeads(), shape.headDim(), batch.positions(), rope);
         float[] context = new float[rows * shape.qWidth()];
         kernels.attention(q, k, v, batch.offsets(), shape, context);
         Linear.Saved so = wo.forwardTrain(kernels, context, rows, out, pass.dropout(), pass.rowKeys(), site + 3);
-        return new Saved(sq, sk, sv, so, q, k, v, context);
+        return new Saved(sq, sk, sv, so, qRaw, kRaw, q, k, v, context);
     }
 
     /**
      * Backward: dOut [T × d] → dx [T × d] (overwritten; the gradient with respect to the normalised
-     * input), LoRA gradients into the pass's accumulators. The context through wo, attention, the
-     * rotations transposed, then the three projections' input gradients summed.
+     * input; null: not formed), LoRA gradients into the pass's accumulators. The context through wo,
+     * attention, the rotations transposed, the head norms, then the three projections' input gradients summed.
      */
     void backward(Kernels kernels, Saved saved, PackedBatch batch, float[] dOut, float[] dx, Pass pass, int site) {
         int rows = batch.tokenCount();
@@ -99,6 +107,13 @@ public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, 
         kernels.attentionBackward(saved.qr(), saved.kr(), saved.vr(), batch.offsets(), shape, dContext, dq, dk, dv);
         kernels.ropeBackward(dq, rows, shape.heads(), shape.headDim(), batch.positions(), rope);
         kernels.ropeBackward(dk, rows, shape.kvHeads(), shape.headDim(), batch.positions(), rope);
+        if (qNorm != null) {
+            float[] dqRaw = new float[dq.length], dkRaw = new float[dk.length];
+            kernels.rmsNormBackward(saved.qRaw(), rows * shape.heads(), qNorm.weight(), qNorm.eps(), dq, dqRaw);
+            kernels.rmsNormBackward(saved.kRaw(), rows * shape.kvHeads(), kNorm.weight(), kNorm.eps(), dk, dkRaw);
+            dq = dqRaw;
+            dk = dkRaw;
+        }
         float[] part = dx == null ? null : new float[rows * wq.in()];
         wq.backward(kernels, saved.q(), rows, dq, dx, pass.dropout(), pass.rowKeys(), site, pass.grads());
         wk.backward(kernels, saved.k(), rows, dk, part, pass.dropout(), pass.rowKeys(), site + 1, pass.grads());

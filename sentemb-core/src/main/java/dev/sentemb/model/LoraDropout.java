@@ -31,6 +31,15 @@ public record LoraDropout(double p, long key) {
         return new LoraDropout(p, mix(mix(seed) + step));
     }
 
+    /**
+     * The base model's own dropout of a training pass (OPT's {@code dropout}, which transformers applies to
+     * the embeddings and each sub-block's output while training): drop probability {@code p} under this
+     * pass's key, at sites of its own; inactive for a pass without masks ({@link #NONE}).
+     */
+    LoraDropout hidden(double p) {
+        return key == 0 ? NONE : new LoraDropout(p, key);
+    }
+
     boolean active() {
         return p > 0;
     }

@@ -25,9 +25,10 @@ final class OptModel extends DecoderStack {
     private final LayerNorm finalNorm;
     private final Linear projectOut;
     private final int outputDim;
+    private final double dropout;
 
     private OptModel(ModelConfig config, Kernels kernels, TokenEmbedding tokens, WeightMatrix positions, Linear projectIn,
-                     List<OptLayer> layers, LayerNorm finalNorm, Linear projectOut, int outputDim) {
+                     List<OptLayer> layers, LayerNorm finalNorm, Linear projectOut, int outputDim, double dropout) {
         super(config, kernels, layers);
         this.tokens = tokens;
         this.positions = positions;
@@ -35,6 +36,7 @@ final class OptModel extends DecoderStack {
         this.finalNorm = finalNorm;
         this.projectOut = projectOut;
         this.outputDim = outputDim;
+        this.dropout = dropout;
     }
 
     /**
@@ -44,8 +46,10 @@ final class OptModel extends DecoderStack {
      * @param preNorm   do_layer_norm_before (false: post-LN, as opt-350m)
      * @param affine    layer_norm_elementwise_affine
      * @param finalNorm whether a final LayerNorm exists (pre-LN models that did not remove it)
+     * @param dropout   the config's dropout, applied in training passes to the embeddings and to each
+     *                  sub-block's output (transformers' OPT; 0.1 in every released config)
      */
-    record Shape(ModelConfig config, int proj, boolean preNorm, boolean affine, boolean finalNorm) {}
+    record Shape(ModelConfig config, int proj, boolean preNorm, boolean affine, boolean finalNorm, double dropout) {}
 
     /** Reads the OPT fields of config.json. */
     static Shape shape(HfConfig hf) {
@@ -60,7 +64,7 @@ final class OptModel extends DecoderStack {
                 hf.requiredInt("ffn_dim"), EPS, 10000f, d / heads, "none", 1f, maxPos, hf.requiredInt("vocab_size"));
         boolean preNorm = hf.optBool("do_layer_norm_before", true);
         return new Shape(c, hf.optInt("word_embed_proj_dim", d), preNorm, hf.optBool("layer_norm_elementwise_affine", true),
-                preNorm && !hf.optBool("_remove_final_layer_norm", false));
+                preNorm && !hf.optBool("_remove_final_layer_norm", false), hf.optDouble("dropout", 0.1));
     }
 
     /** Builds OPT from a weight source in OPTModel's names ({@code decoder.layers.0.fc1.weight}). */
@@ -87,13 +91,14 @@ final class OptModel extends DecoderStack {
                     norm(w, p + "final_layer_norm", d, affine),
                     w.linear(p + "fc1", c.ffnDim(), d),
                     w.linear(p + "fc2", d, c.ffnDim()),
-                    preNorm));
+                    preNorm,
+                    s.dropout()));
         }
         Linear in = proj != d ? w.linear("decoder.project_in", d, proj) : null;
         Linear out = proj != d ? w.linear("decoder.project_out", proj, d) : null;
         LayerNorm fin = s.finalNorm() ? norm(w, "decoder.final_layer_norm", d, affine) : null;
         return new OptModel(c, kernels, new TokenEmbedding(w.matrix("decoder.embed_tokens.weight", c.vocabSize(), proj)),
-                w.matrix("decoder.embed_positions.weight", maxPos + POSITION_OFFSET, d), in, layers, fin, out, proj);
+                w.matrix("decoder.embed_positions.weight", maxPos + POSITION_OFFSET, d), in, layers, fin, out, proj, s.dropout());
     }
 
     private static LayerNorm norm(WeightSource w, String prefix, int d, boolean affine) {
@@ -117,6 +122,14 @@ final class OptModel extends DecoderStack {
         int d = config.dim();
         float[] e = tokens.lookup(batch.tokens());
         float[] x = projectIn != null ? projectIn.forward(kernels, e, rows) : e; // [T × d]
+        addPositions(x, batch);
+        return x;
+    }
+
+    /** x [T × d] += the learned position of each row. */
+    private void addPositions(float[] x, PackedBatch batch) {
+        int rows = batch.tokenCount();
+        int d = config.dim();
         float[] pos = new float[d];
         int[] p = batch.positions();
         for (int t = 0; t < rows; t++) {
@@ -128,7 +141,71 @@ final class OptModel extends DecoderStack {
                 x[t * d + i] += pos[i];
             }
         }
-        return x;
+    }
+
+    /**
+     * The embedding of a training pass: project_in (if any) runs its LoRA, keeping its input; then the
+     * config's dropout (site {@code endSite(2)}), as transformers applies it to the embeddings in training.
+     */
+    @Override
+    End embedTrain(PackedBatch batch, Pass pass) {
+        int rows = batch.tokenCount();
+        LoraDropout hidden = pass.dropout().hidden(dropout);
+        if (projectIn == null) {
+            return new End(hidden.apply(embed(batch), rows, config.dim(), pass.rowKeys(), endSite(2)), null);
+        }
+        float[] e = tokens.lookup(batch.tokens());
+        float[] x = new float[rows * config.dim()];
+        Linear.Saved saved = projectIn.forwardTrain(kernels, e, rows, x, pass.dropout(), pass.rowKeys(), endSite(0));
+        addPositions(x, batch);
+        return new End(hidden.apply(x, rows, config.dim(), pass.rowKeys(), endSite(2)), saved);
+    }
+
+    /** Only a project_in with a LoRA takes a gradient: the embeddings and positions are frozen. */
+    @Override
+    boolean embedTakesGradient() {
+        return projectIn != null && projectIn.lora() != null;
+    }
+
+    @Override
+    void embedBackward(Object saved, PackedBatch batch, float[] dx, Pass pass) {
+        int rows = batch.tokenCount();
+        float[] dIn = pass.dropout().hidden(dropout).apply(dx, rows, config.dim(), pass.rowKeys(), endSite(2));
+        projectIn.backward(kernels, (Linear.Saved) saved, rows, dIn, null, pass.dropout(), pass.rowKeys(), endSite(0), pass.grads());
+    }
+
+    /** What a training pass's finish keeps: the final norm's input (or null) and project_out's. */
+    private record Finish(float[] normIn, Linear.Saved out) {}
+
+    @Override
+    End finishTrain(float[] x, int rows, Pass pass) {
+        float[] normIn = null;
+        if (finalNorm != null) {
+            normIn = x.clone();
+            finalNorm.apply(kernels, x, rows, x);
+        }
+        if (projectOut == null) {
+            return new End(x, new Finish(normIn, null));
+        }
+        float[] y = new float[rows * outputDim];
+        Linear.Saved out = projectOut.forwardTrain(kernels, x, rows, y, pass.dropout(), pass.rowKeys(), endSite(1));
+        return new End(y, new Finish(normIn, out));
+    }
+
+    @Override
+    float[] finishBackward(Object saved, int rows, float[] dHidden, Pass pass) {
+        Finish f = (Finish) saved;
+        float[] dx = dHidden;
+        if (projectOut != null) {
+            dx = new float[rows * config.dim()];
+            projectOut.backward(kernels, f.out(), rows, dHidden, dx, pass.dropout(), pass.rowKeys(), endSite(1), pass.grads());
+        }
+        if (finalNorm == null) {
+            return dx == dHidden ? dHidden.clone() : dx;
+        }
+        float[] dn = new float[rows * config.dim()];
+        kernels.layerNormBackward(f.normIn(), rows, finalNorm.weight(), finalNorm.eps(), dx, dn);
+        return dn;
     }
 
     /** The final LayerNorm (pre-LN models), then project_out. */

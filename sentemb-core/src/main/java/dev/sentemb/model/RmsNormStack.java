@@ -30,4 +30,17 @@ abstract class RmsNormStack extends DecoderStack {
     float[] finish(float[] x, int rows) {
         return finalNorm.apply(kernels, x, rows, x);
     }
+
+    /** Keeps the final norm's input (x itself: the caller no longer touches it). */
+    @Override
+    End finishTrain(float[] x, int rows, Pass pass) {
+        return new End(finalNorm.apply(kernels, x, rows), x);
+    }
+
+    @Override
+    float[] finishBackward(Object saved, int rows, float[] dHidden, Pass pass) {
+        float[] dx = new float[dHidden.length];
+        kernels.rmsNormBackward((float[]) saved, rows, finalNorm.weight(), finalNorm.eps(), dHidden, dx);
+        return dx;
+    }
 }

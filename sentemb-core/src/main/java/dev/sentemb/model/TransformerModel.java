@@ -51,7 +51,7 @@ public interface TransformerModel extends AutoCloseable {
 
     /**
      * The model's training passes (forward keeping activations, backward into LoRA gradients), when its
-     * architecture has them: llama and qwen2 do; OPT and Gemma 3 not yet.
+     * architecture has them: every decoder stack sentemb loads (llama, qwen2, Gemma 3, OPT) does.
      */
     default java.util.Optional<Differentiable> differentiable() {
         return java.util.Optional.empty();

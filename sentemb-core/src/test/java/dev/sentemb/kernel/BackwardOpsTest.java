@@ -114,6 +114,74 @@ class BackwardOpsTest {
     }
 
     @Test
+    void layerNorm() {
+        Random r = new Random(4);
+        int rows = 5, d = 37;
+        double[] x = random(r, rows * d), w = random(r, d), b = random(r, d), c = random(r, rows * d);
+        float eps = 1e-5f;
+        float[] dx = new float[x.length];
+        kernels.layerNormBackward(f(x), rows, f(w), eps, f(c), dx);
+        check("layerNorm", x, xx -> {
+            double s = 0;
+            for (int t = 0; t < rows; t++) {
+                double mean = 0, var = 0;
+                for (int i = 0; i < d; i++) mean += xx[t * d + i] / d;
+                for (int i = 0; i < d; i++) var += (xx[t * d + i] - mean) * (xx[t * d + i] - mean) / d;
+                double inv = 1 / Math.sqrt(var + eps);
+                for (int i = 0; i < d; i++) s += c[t * d + i] * ((xx[t * d + i] - mean) * inv * (float) w[i] + b[i]);
+            }
+            return s;
+        }, dx);
+    }
+
+    @Test
+    void geglu() {
+        Random r = new Random(5);
+        int n = 4100; // more than one of the kernel's chunks
+        double[] gu = random(r, 2 * n), c = random(r, n);
+        float[] dg = new float[n], du = new float[n];
+        float[] g = new float[n], u = new float[n];
+        for (int i = 0; i < n; i++) {
+            g[i] = (float) (2 * gu[i]);
+            gu[i] = g[i];
+            u[i] = (float) gu[n + i];
+        }
+        kernels.geluTanhMulBackward(g, u, f(c), dg, du, n);
+        float[] grad = new float[2 * n];
+        System.arraycopy(dg, 0, grad, 0, n);
+        System.arraycopy(du, 0, grad, n, n);
+        double k = Math.sqrt(2 / Math.PI);
+        check("geglu", gu, v -> {
+            double s = 0;
+            for (int i = 0; i < n; i++) s += c[i] * 0.5 * v[i] * (1 + Math.tanh(k * (v[i] + 0.044715 * v[i] * v[i] * v[i]))) * v[n + i];
+            return s;
+        }, grad);
+        // the forward kernel computes the same gelu the backward differentiates
+        float[] fwd = g.clone();
+        kernels.geluTanhMul(fwd, u, n);
+        for (int i = 0; i < n; i++) {
+            double want = 0.5 * g[i] * (1 + Math.tanh(k * (g[i] + 0.044715 * g[i] * g[i] * g[i]))) * u[i];
+            assertTrue(Math.abs(fwd[i] - want) <= 1e-5 * (1 + Math.abs(want)), "gelu forward at " + i);
+        }
+    }
+
+    @Test
+    void relu() {
+        Random r = new Random(6);
+        int n = 61;
+        double[] x = random(r, n), c = random(r, n);
+        float[] y = f(x);
+        kernels.relu(y, n);
+        float[] dy = f(c);
+        kernels.reluBackward(y, dy, n);
+        check("relu", x, xx -> {
+            double s = 0;
+            for (int i = 0; i < n; i++) s += c[i] * Math.max(xx[i], 0);
+            return s;
+        }, dy);
+    }
+
+    @Test
     void rope() {
         for (RopeStyle style : RopeStyle.values()) {
             Random r = new Random(3);
