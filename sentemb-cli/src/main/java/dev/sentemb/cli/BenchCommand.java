@@ -168,8 +168,13 @@ final class BenchCommand implements Callable<Integer> {
 
     /** A "kB" field of /proc/self/status in MB (-1 where there is no such file). */
     static double procStatusMb(String field) {
+        return procStatusMb(null, field);
+    }
+
+    /** The same field of process {@code pid} (null: this one). */
+    static double procStatusMb(Long pid, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/" + (pid == null ? "self" : pid.toString()) + "/status"))) {
                 if (line.startsWith(field + ":")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }

@@ -164,8 +164,35 @@ public final class Encoder implements AutoCloseable {
      * @param done called on this thread with the number of inputs finished so far (for progress bars); may be null
      */
     public List<EmbedResult> embedEach(List<String> sentences, IntConsumer done) {
+        Prepared p = prepare(sentences);
+        if (done != null && p.finishedBefore() > 0) {
+            done.accept(p.finishedBefore());
+        }
+        float[][] vectors = new float[p.inputs().size()][];
+        String[] errors = new String[p.inputs().size()];
+        run(p.inputs(), vectors, errors, k -> p.owners().get(p.order().get(k)).size(), p.finishedBefore(), done);
+        return p.results(vectors, errors);
+    }
+
+    /**
+     * Submits the sentences to the engine at once and returns without waiting (a server's request): the
+     * handle's {@link PendingEmbeddings#await} gives what {@link #embedEach} would, bit for bit, and
+     * {@link PendingEmbeddings#cancel} drops what has not been computed. A queue without room for all of
+     * them refuses the whole call at once.
+     *
+     * @throws EngineFullException when the engine's queue cannot take the sentences now
+     */
+    public PendingEmbeddings submit(List<String> sentences) {
+        Prepared p = prepare(sentences);
+        Submission sub = p.inputs().isEmpty() ? null : runtime.engine().submit(p.inputs());
+        return new PendingEmbeddings(p, sub);
+    }
+
+    /** Prompts, de-duplicated and tokenized, as engine inputs; what failed before the engine already has its result. */
+    private Prepared prepare(List<String> sentences) {
         int n = sentences.size();
         EmbedResult[] results = new EmbedResult[n];
+        int[] promptTokens = new int[n];
         // De-duplicate prompts: each distinct prompt is computed once.
         Map<String, Integer> slotOfPrompt = new HashMap<>();
         List<int[]> uniqueIds = new ArrayList<>();
@@ -205,12 +232,10 @@ public final class Encoder implements AutoCloseable {
                 uniqueIds.add(ids);
                 owners.add(new ArrayList<>());
             }
+            promptTokens[i] = uniqueIds.get(slot).length;
             owners.get(slot).add(i);
         }
         int finished = n - owners.stream().mapToInt(List::size).sum();
-        if (done != null && finished > 0) {
-            done.accept(finished);
-        }
         for (int slot = 0; slot < uniqueIds.size(); slot++) {
             tokensRepresented.add((long) uniqueIds.get(slot).length * owners.get(slot).size());
         }
@@ -234,19 +259,9 @@ public final class Encoder implements AutoCloseable {
             tokensComputed.add(in.computedTokens());
             inputs.add(in);
         }
-        float[][] vectors = new float[order.size()][];
-        String[] errors = new String[order.size()];
-        run(inputs, vectors, errors, k -> owners.get(order.get(k)).size(), finished, done);
-        for (int k = 0; k < order.size(); k++) {
-            List<Integer> own = owners.get(order.get(k));
-            for (int j = 0; j < own.size(); j++) {
-                results[own.get(j)] = errors[k] != null ? EmbedResult.failed(errors[k])
-                        : EmbedResult.ok(j == 0 ? vectors[k] : vectors[k].clone());
-            }
-        }
         prompts.add(n);
         distinctPrompts.add(uniqueIds.size());
-        return Arrays.asList(results);
+        return new Prepared(results, promptTokens, owners, order, inputs, finished);
     }
 
     private float[] readout(dev.sentemb.model.PromptStates states) {
