@@ -76,6 +76,10 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--verify-template", defaultValue = "eol", paramLabel = "TEMPLATE", description = "Template of --verify-model. Default: ${DEFAULT-VALUE}.")
     String verifyTemplate;
 
+    @Option(names = "--send-prompts", paramLabel = "TEMPLATE",
+            description = "Send each sentence already in this template (eol, icl:NAME): for a peer server that embeds its input as it is.")
+    String sendPrompts;
+
     @Option(names = "--expect-overload", description = "An overload run: 429 answers are expected and counted, not failures.")
     boolean expectOverload;
 
@@ -109,7 +113,8 @@ final class LoadCommand implements Callable<Integer> {
                 expected = enc.embed(sentences);
             }
         }
-        List<String> texts = sentences;
+        List<String> texts = sendPrompts == null ? sentences
+                : sentences.stream().map(dev.sentemb.prompt.Templates.resolve(sendPrompts)::render).toList();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         URI target = URI.create(url.replaceAll("/+$", "") + (tei ? "/embed" : "/v1/embeddings"));

@@ -41,6 +41,7 @@ public final class EmbeddingServer implements AutoCloseable {
     private final long started = System.currentTimeMillis() / 1000;
     private final WebServer web;
     private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private EmbeddingServer(ServeConfig config, Parallel pool, ServedModels.Loaded loaded) {
         this.config = config;
@@ -86,6 +87,16 @@ public final class EmbeddingServer implements AutoCloseable {
     /** The port the server listens on (the chosen one when the config asked for 0). */
     public int port() {
         return web.port();
+    }
+
+    /** Requests being answered now. */
+    public int inflightRequests() {
+        return metrics.inflight().getAsInt();
+    }
+
+    /** Whether the server has begun to stop (new requests get 503). */
+    public boolean draining() {
+        return draining;
     }
 
     /** The served aliases, default first. */
@@ -244,6 +255,9 @@ public final class EmbeddingServer implements AutoCloseable {
     @Override
     public void close() {
         draining = true;
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             if (web.isRunning()) {
                 web.stop();

@@ -64,6 +64,35 @@ class RealClientsTest {
         client.close();
     }
 
+    /** Stopping drains: a request in flight is answered whole, a new one meanwhile gets 503, then the server is gone. */
+    @Test
+    void drainAnswersWhatIsInFlight() throws Exception {
+        try (EmbeddingServer s = EmbeddingServer.start(ServeConfig.defaults(List.of(ModelEntry.parse(MODEL))).withPort(0).withCompute(2, 256),
+                l -> {})) {
+            StringBuilder body = new StringBuilder("{\"input\": [");
+            for (int i = 0; i < 96; i++) {
+                body.append(i > 0 ? "," : "").append("\"sentence number ").append(i).append(" about a man and his guitar\"");
+            }
+            String big = body.append("]}").toString();
+            var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+            var inFlight = pool.submit(() -> Http.post(s.port(), "/v1/embeddings", big));
+            while (s.inflightRequests() == 0) {
+                Thread.sleep(5);
+            }
+            var stopping = pool.submit(() -> s.drainAndStop(java.time.Duration.ofSeconds(120)));
+            while (!s.draining()) {
+                Thread.sleep(1);
+            }
+            assertEquals(503, Http.get(s.port(), "/health").status(), "draining: not healthy");
+            assertEquals(503, Http.post(s.port(), "/v1/embeddings", "{\"input\": \"late\"}").status(), "no new work while draining");
+            Http.Answer a = inFlight.get();
+            assertEquals(200, a.status(), a.body());
+            assertEquals(96, a.json().get("data").size());
+            stopping.get();
+            pool.close();
+        }
+    }
+
     @Test
     void langChain4jOpenAiEmbeddingModel() {
         OpenAiEmbeddingModel model = OpenAiEmbeddingModel.builder().baseUrl("http://127.0.0.1:" + server.port() + "/v1").apiKey("unused")
