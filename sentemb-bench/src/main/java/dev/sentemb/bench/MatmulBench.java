@@ -105,8 +105,6 @@ public class MatmulBench {
     }
 
     static Path modelPath(String name) {
-        String home = System.getenv("SENTEMB_HOME");
-        Path base = home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".cache", "sentemb");
-        return base.resolve("models").resolve(name + ".gguf");
+        return dev.sentemb.load.CacheDirs.sentembHome().resolve("models").resolve(name + ".gguf");
     }
 }

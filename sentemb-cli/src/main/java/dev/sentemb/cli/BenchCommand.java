@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure embedding throughput on the PromptEOL workload: by default the distinct STS-B test sentences "
                 + "(SentEval form, order of first appearance: the same list tools/oracle/bench_peers.py gives the peers).",
                 "Prints sentences/s, prompt tokens/s (computed, and represented by the prompts), effective GFLOP/s of the linear "

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,6 +22,9 @@ final class EmbedCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    OutputOptions outputs;
+
     @Option(names = "--normalize", description = "Scale each embedding to unit length.")
     boolean normalize;
 
@@ -34,7 +36,8 @@ final class EmbedCommand implements Callable<Integer> {
     String inputFormat;
 
     @Option(names = {"-o", "--output"}, defaultValue = "-", paramLabel = "FILE|-",
-            description = "Output: JSONL, or a NumPy array (float32, rows in input order) when FILE ends in .npy. Default: standard output.")
+            description = "Output: JSONL ({\"line\": N, \"text\": ..., \"embedding\": [...]}), or a NumPy array (float32, rows in input "
+                    + "order) when FILE ends in .npy, with NAME.lines.npy beside it (int64: each row's input line). Default: standard output.")
     String output;
 
     @Option(names = "--strict", description = "Stop with exit code 1 at the first unreadable line or sentence that cannot be embedded, writing nothing.")
@@ -48,12 +51,15 @@ final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        if (!output.equals("-")) {
+            OutputFiles.checkDirectory(Path.of(output), outputs.mkdirs); // before the model loads
+        }
         long total = input.equals("-") ? -1 : countLines(Path.of(input));
         long skipped = 0;
         try (InputReader reader = InputReader.open(input, inputFormat);
              Encoder enc = model.encoder().normalize(normalize).batchTokens(batchTokens).build();
-             EmbeddingWriter writer = EmbeddingWriter.open(output);
-             ProgressBar bar = Progress.bar("embed", total, "lines")) {
+             EmbeddingWriter writer = EmbeddingWriter.open(output, outputs.mkdirs);
+             ProgressMeter bar = ProgressMeter.start("embed", total, "lines")) {
             List<InputLine> chunk;
             while (!(chunk = reader.next(CHUNK)).isEmpty()) {
                 List<InputLine> valid = new ArrayList<>(chunk.size());
@@ -68,14 +74,13 @@ final class EmbedCommand implements Callable<Integer> {
                         skipped++;
                     }
                 }
-                long base = bar == null ? 0 : bar.getCurrent();
-                List<EmbedResult> results = enc.embedEach(valid.stream().map(InputLine::text).toList(),
-                        bar == null ? null : done -> bar.stepTo(base + done));
+                long base = bar.current();
+                List<EmbedResult> results = enc.embedEach(valid.stream().map(InputLine::text).toList(), done -> bar.stepTo(base + done));
                 for (int i = 0; i < valid.size(); i++) {
                     EmbedResult r = results.get(i);
                     InputLine line = valid.get(i);
                     if (r.isOk()) {
-                        writer.write(line.text(), r.vector());
+                        writer.write(line.number(), line.text(), r.vector());
                     } else if (strict) {
                         err.println("sentemb: " + reader.name() + ":" + line.number() + ": " + r.error() + " (--strict: stopping, nothing written)");
                         return ExitCodes.FAILED;
@@ -84,9 +89,7 @@ final class EmbedCommand implements Callable<Integer> {
                         skipped++;
                     }
                 }
-                if (bar != null) {
-                    bar.stepTo(base + chunk.size());
-                }
+                bar.stepTo(base + chunk.size());
             }
             writer.commit();
         }

@@ -9,7 +9,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** One {@code {"text": ..., "embedding": [...]}} a line. */
+/** One {@code {"line": N, "text": ..., "embedding": [...]}} a line ({@code line}: the 1-based input line). */
 final class JsonlEmbeddingWriter implements EmbeddingWriter {
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -19,9 +19,9 @@ final class JsonlEmbeddingWriter implements EmbeddingWriter {
     private final JsonGenerator gen;
 
     /** @param target null for standard output */
-    JsonlEmbeddingWriter(Path target) throws IOException {
+    JsonlEmbeddingWriter(Path target, boolean mkdirs) throws IOException {
         this.target = target;
-        this.tmp = target == null ? null : OutputFiles.temporaryFor(target);
+        this.tmp = target == null ? null : OutputFiles.temporaryFor(target, mkdirs);
         this.out = target == null ? new BufferedOutputStream(System.out, 1 << 16) : new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
         this.gen = JSON.createGenerator(out, JsonEncoding.UTF8);
         gen.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
@@ -29,8 +29,9 @@ final class JsonlEmbeddingWriter implements EmbeddingWriter {
     }
 
     @Override
-    public void write(String text, float[] embedding) throws IOException {
+    public void write(long line, String text, float[] embedding) throws IOException {
         gen.writeStartObject();
+        gen.writeNumberField("line", line);
         gen.writeStringField("text", text);
         gen.writeFieldName("embedding");
         gen.writeStartArray();

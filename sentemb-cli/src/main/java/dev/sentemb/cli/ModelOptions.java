@@ -55,6 +55,15 @@ final class ModelOptions {
                     + "them: faster small passes (many concurrent single sentences) for more memory. Default: ${DEFAULT-VALUE}.")
     long packedMb;
 
+    @Option(names = "--max-tokens", paramLabel = "N",
+            description = "The longest prompt embedded, in tokens, the template included (sentemb info shows the model's context). "
+                    + "A longer one is skipped with an error, or cut with --truncate. Default and upper bound: the model's context length.")
+    Integer maxTokens;
+
+    @Option(names = "--truncate", description = "Cut a sentence whose prompt is over the limit to fit it: the sentence loses its last tokens, "
+            + "the template none; the embedding is the cut sentence's. Default: such sentences are skipped with an error.")
+    boolean truncate;
+
     /** The model file, fetched into the cache first if it is a known name and absent. */
     Path resolveModel() {
         return ModelStore.standard().resolve(model, Progress.forFetch(model));
@@ -78,7 +87,8 @@ final class ModelOptions {
 
     /** The read-out, as the eval cache and reports name it: the pooling, and the layer when it is not the final one. */
     String readout() {
-        return layer == null ? pooling : pooling + "@layer" + layer;
+        String r = layer == null ? pooling : pooling + "@layer" + layer;
+        return truncate ? r + "@truncate" + (maxTokens == null ? "" : maxTokens) : r;
     }
 
     Encoder.Builder encoder() {
@@ -88,6 +98,9 @@ final class ModelOptions {
         if (threads != null) {
             b.threads(threads);
         }
-        return b;
+        if (maxTokens != null) {
+            b.maxPromptTokens(maxTokens);
+        }
+        return b.truncate(truncate);
     }
 }

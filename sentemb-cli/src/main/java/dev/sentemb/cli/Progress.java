@@ -4,12 +4,8 @@ import dev.sentemb.eval.run.EvalRun;
 import dev.sentemb.eval.transfer.TransferResult;
 import java.util.Locale;
 import java.util.function.LongConsumer;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Progress bars on stderr, shown only when stderr is a terminal so that logs stay clean. */
+/** Progress of the long commands on stderr: bars on a terminal, periodic plain lines elsewhere ({@link ProgressMeter}). */
 final class Progress {
     private Progress() {}
 
@@ -18,23 +14,10 @@ final class Progress {
         return c != null && c.isTerminal();
     }
 
-    /** A bar counting {@code unit}s up to {@code max} (-1: unknown), or null when not on a terminal. */
-    static ProgressBar bar(String task, long max, String unit) {
-        if (!onTerminal()) {
-            return null;
-        }
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(" " + unit, 1)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .showSpeed().setUpdateIntervalMillis(250).build();
-    }
-
-    /** A bar of sentences per task while it is embedded (nothing when not on a terminal). */
+    /** Sentences per task while it is embedded. */
     static dev.sentemb.eval.run.TaskEmbedder.Progress forEmbedding() {
         return (task, total) -> {
-            ProgressBar b = bar(task, total, "sentences");
-            if (b == null) {
-                return null;
-            }
+            ProgressMeter b = ProgressMeter.start(task, total, "sentences");
             return new dev.sentemb.eval.run.TaskEmbedder.Progress.Bar() {
                 @Override
                 public void accept(long done) {
@@ -52,16 +35,15 @@ final class Progress {
     /** A bar of logistic-regression fits per transfer task, and a line with its accuracy and time when it is done. */
     static EvalRun.ScoringProgress forScoring() {
         return new EvalRun.ScoringProgress() {
-            private ProgressBar bar;
+            private ProgressMeter bar;
 
             @Override
             public Runnable begin(String task, int fits) {
-                bar = bar("fit " + task, fits, "fits");
-                if (bar == null) {
+                if (!onTerminal()) {
                     System.err.printf("sentemb: %s: %d logistic-regression fits%n", task, fits);
-                    return () -> {};
                 }
-                ProgressBar b = bar;
+                bar = ProgressMeter.start("fit " + task, fits, "fits");
+                ProgressMeter b = bar;
                 return b::step;
             }
 
@@ -79,7 +61,7 @@ final class Progress {
     /** Reports bytes while a model is fetched; a message on stderr when not on a terminal. */
     static LongConsumer forFetch(String model) {
         return new LongConsumer() {
-            private ProgressBar bar;
+            private ProgressMeter bar;
             private boolean announced;
 
             @Override
@@ -87,11 +69,9 @@ final class Progress {
                 if (!announced) {
                     announced = true;
                     System.err.println("sentemb: fetching model " + model + " into the cache (once)");
-                    bar = bar("fetch " + model, -1, "MB");
+                    bar = ProgressMeter.start("fetch " + model, -1, "MB");
                 }
-                if (bar != null) {
-                    bar.stepTo(bytes >> 20);
-                }
+                bar.stepTo(bytes >> 20);
             }
         };
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,6 +20,9 @@ final class ReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RESULTS.json|TRAIN-LOG")
     List<Path> inputs;
 
+    @Mixin
+    OutputOptions outputs;
+
     @Option(names = "--output", paramLabel = "FILE.html", description = "Write the HTML report here.")
     Path output;
 
@@ -27,6 +31,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputFiles.checkDirectories(outputs.mkdirs, output, markdown);
         if (inputs.stream().allMatch(TrainingReport::isTrainingLog)) {
             List<TrainingReport.Run> runs = new ArrayList<>();
             for (Path p : inputs) {
@@ -34,8 +39,8 @@ final class ReportCommand implements Callable<Integer> {
             }
             String md = TrainingReport.markdown(runs);
             System.out.print(md);
-            EvalCommand.write(markdown, md);
-            EvalCommand.write(output, TrainingReport.html("sentemb train: " + runs.size() + " run" + (runs.size() == 1 ? "" : "s"), runs));
+            OutputFiles.writeString(markdown, md, outputs.mkdirs);
+            OutputFiles.writeString(output, TrainingReport.html("sentemb train: " + runs.size() + " run" + (runs.size() == 1 ? "" : "s"), runs), outputs.mkdirs);
             return ExitCodes.OK;
         }
         List<EvalReport> reports = new ArrayList<>();
@@ -44,8 +49,8 @@ final class ReportCommand implements Callable<Integer> {
         }
         String md = Markdown.tables(reports);
         System.out.print(md);
-        EvalCommand.write(markdown, md);
-        EvalCommand.write(output, HtmlReport.render("sentemb: " + reports.size() + " results", reports));
+        OutputFiles.writeString(markdown, md, outputs.mkdirs);
+        OutputFiles.writeString(output, HtmlReport.render("sentemb: " + reports.size() + " results", reports), outputs.mkdirs);
         return ExitCodes.OK;
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,6 +47,9 @@ final class SearchDemosCommand implements Callable<Integer> {
     @Option(names = "--log", paramLabel = "FILE.tsv", description = "The resumable score log. Default: $SENTEMB_HOME/demos/<model>.search.tsv")
     Path log;
 
+    @Mixin
+    OutputOptions outputs;
+
     @Option(names = "--output", paramLabel = "FILE.tsv", description = "Write the ranking (rank, spearman, pairs, template).")
     Path output;
 
@@ -56,6 +58,7 @@ final class SearchDemosCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputFiles.checkDirectories(outputs.mkdirs, output);
         if (!"eol".equals(model.template)) {
             throw new IllegalArgumentException("search-demos scores the candidates' templates; --template does not apply to it");
         }
@@ -77,7 +80,7 @@ final class SearchDemosCommand implements Callable<Integer> {
         List<DemoSearch.Ranked> ranking;
         // the model is loaded on the first score a resumed log does not already hold
         Encoder[] base = new Encoder[1];
-        try (ProgressBar bar = Progress.bar("search", rounds.stream().mapToLong(r -> r.candidates()).sum(), "scores")) {
+        try (ProgressMeter bar = ProgressMeter.start("search", rounds.stream().mapToLong(r -> r.candidates()).sum(), "scores")) {
             DemoScorer[] scorer = new DemoScorer[1];
             ranking = DemoSearch.run(cands, dev, first, eta, 1111, (t, pairs) -> {
                 if (scorer[0] == null) {
@@ -85,9 +88,7 @@ final class SearchDemosCommand implements Callable<Integer> {
                     scorer[0] = new DemoScorer(base[0]);
                 }
                 double s = scorer[0].score(t, pairs);
-                if (bar != null) {
-                    bar.step();
-                }
+                bar.step();
                 return s;
             }, scores, scores);
         } finally {
@@ -101,7 +102,7 @@ final class SearchDemosCommand implements Callable<Integer> {
             DemoSearch.Ranked r = ranking.get(i);
             sb.append(String.format(Locale.ROOT, "%d\t%.2f\t%d\t%s%n", i + 1, r.spearman(), r.pairs(), r.template()));
         }
-        EvalCommand.write(output, sb.toString());
+        OutputFiles.writeString(output, sb.toString(), outputs.mkdirs);
         System.out.print(sb.toString().lines().limit(10).map(l -> l + "\n").reduce("", String::concat));
         DemoSearch.Ranked best = ranking.get(0);
         ResumedWork resumed = scores.resumed();

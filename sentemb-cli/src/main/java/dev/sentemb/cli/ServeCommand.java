@@ -87,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig config = new ServeConfig(entries, template, adapter, pooling, host, port, threads, maxBatchTokens, maxClientBatchSize,
                 maxConcurrentRequests, maxInputTokens, autoTruncate, apiKey, corsOrigin, maxBodyBytes, maxQueuedInputs);
         for (ModelEntry e : entries) { // fetch registry models with a progress bar before loading
-            if (!e.model().contains("/") && !e.model().endsWith(".gguf")) {
+            if (ModelRegistry.find(e.model()).isPresent()) {
                 dev.sentemb.load.ModelStore.standard().resolve(e.model(), Progress.forFetch(e.model()));
             }
         }

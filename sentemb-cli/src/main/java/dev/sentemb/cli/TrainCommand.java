@@ -31,7 +31,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -254,12 +253,12 @@ final class TrainCommand implements Callable<Integer> {
 
     /** A bar with loss, lr and tokens/s on a terminal; a line per step otherwise. */
     private static final class StepReporter implements TrainingRun.Listener, AutoCloseable {
-        private final ProgressBar bar;
+        private final ProgressMeter bar;
         private final int total;
 
         StepReporter(int total, int done) {
             this.total = total;
-            this.bar = Progress.bar("train", total, "steps");
+            this.bar = Progress.onTerminal() ? ProgressMeter.start("train", total, "steps") : null;
             if (bar != null) {
                 bar.stepTo(done);
             }
@@ -270,7 +269,7 @@ final class TrainCommand implements Callable<Integer> {
             String msg = String.format(Locale.ROOT, "loss %.4f lr %.2e |g| %.3f %.0f tok/s", r.loss(), r.lr(), r.gradNorm(), r.tokens() / r.seconds());
             if (bar != null) {
                 bar.stepTo(r.step() + 1);
-                bar.setExtraMessage(msg);
+                bar.message(msg);
             } else {
                 System.err.printf(Locale.ROOT, "step %d/%d %s (%.1f s)%n", r.step() + 1, total, msg, r.seconds());
             }
@@ -280,7 +279,7 @@ final class TrainCommand implements Callable<Integer> {
         public void evaluated(int step, double score) {
             String line = String.format(Locale.ROOT, "step %d: STS-B dev %.2f", step, score);
             if (bar != null) {
-                bar.setExtraMessage(line);
+                bar.message(line);
             }
             System.err.println(line);
         }

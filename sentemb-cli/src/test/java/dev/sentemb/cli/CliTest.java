@@ -15,7 +15,6 @@ import dev.sentemb.eval.sts.StsPair;
 import dev.sentemb.testing.Npy;
 import dev.sentemb.testing.TestModels;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,22 +36,6 @@ class CliTest {
         model = TestModels.require("smollm2-135m").toString();
     }
 
-    /** Runs the CLI, capturing stdout and stderr. */
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void embedWritesOneLinePerValidInputLineInOrderAndSkipsBadOnes() throws Exception {
@@ -66,7 +49,7 @@ class CliTest {
         b.writeBytes("A woman slices an onion.".getBytes(StandardCharsets.UTF_8)); // no final newline
         Files.write(in, b.toByteArray());
         Path out = dir.resolve("out.jsonl");
-        Run r = run("embed", "--model", model, "--input", in.toString(), "--output", out.toString());
+        CliRun r = CliRun.of("embed", "--model", model, "--input", in.toString(), "--output", out.toString());
         assertEquals(ExitCodes.SKIPPED_LINES, r.code(), r.err());
         assertTrue(r.err().contains("in.txt:2: not valid UTF-8"), r.err());
         List<String> lines = Files.readAllLines(out);
@@ -91,14 +74,14 @@ class CliTest {
         Path in = dir.resolve("in.jsonl");
         Files.writeString(in, "{\"text\": \"fine\"}\n{\"txt\": \"no text field\"}\n{\"text\": \"also fine\"}\n");
         Path out = dir.resolve("out.jsonl");
-        Run r = run("embed", "--model", model, "--input", in.toString(), "--output", out.toString(), "--strict");
+        CliRun r = CliRun.of("embed", "--model", model, "--input", in.toString(), "--output", out.toString(), "--strict");
         assertEquals(ExitCodes.FAILED, r.code());
         assertTrue(r.err().contains("in.jsonl:2"), r.err());
         assertFalse(Files.exists(out));
         try (var s = Files.list(dir)) {
             assertEquals(1, s.count(), "no temporary files left behind");
         }
-        Run lenient = run("embed", "--model", model, "--input", in.toString(), "--output", out.toString());
+        CliRun lenient = CliRun.of("embed", "--model", model, "--input", in.toString(), "--output", out.toString());
         assertEquals(ExitCodes.SKIPPED_LINES, lenient.code());
         assertEquals(2, Files.readAllLines(out).size());
     }
@@ -108,7 +91,7 @@ class CliTest {
         Path in = dir.resolve("in.txt");
         Files.writeString(in, "One.\nTwo.\nThree.\n");
         Path out = dir.resolve("v.npy");
-        Run r = run("embed", "--model", model, "--input", in.toString(), "--output", out.toString(), "--normalize", "--pooling", "mean");
+        CliRun r = CliRun.of("embed", "--model", model, "--input", in.toString(), "--output", out.toString(), "--normalize", "--pooling", "mean");
         assertEquals(0, r.code(), r.err());
         float[][] m = Npy.readMatrix(Files.newInputStream(out));
         assertEquals(3, m.length);
@@ -124,7 +107,7 @@ class CliTest {
     void tokenizePrintsThePromptIds() throws Exception {
         Path in = dir.resolve("in.txt");
         Files.writeString(in, "A man is smoking\n");
-        Run r = run("tokenize", "--model", model, "--input", in.toString(), "--template", "icl:smoking");
+        CliRun r = CliRun.of("tokenize", "--model", model, "--input", in.toString(), "--template", "icl:smoking");
         assertEquals(0, r.code(), r.err());
         JsonNode n = JSON.readTree(r.out().strip());
         assertEquals("A man is smoking", n.get("text").asText());
@@ -139,7 +122,7 @@ class CliTest {
 
     @Test
     void infoDescribesTheModel() {
-        Run r = run("info", "--model", model);
+        CliRun r = CliRun.of("info", "--model", model);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("architecture  llama"), r.out());
         assertTrue(r.out().contains("hidden size   576"), r.out());
@@ -149,13 +132,13 @@ class CliTest {
 
     @Test
     void usageErrorsAndMissingFilesHaveTheirExitCodes() {
-        assertEquals(ExitCodes.USAGE, run("embed", "--no-such-option").code());
-        Run missing = run("embed", "--model", model, "--input", dir.resolve("nope.txt").toString());
+        assertEquals(ExitCodes.USAGE, CliRun.of("embed", "--no-such-option").code());
+        CliRun missing = CliRun.of("embed", "--model", model, "--input", dir.resolve("nope.txt").toString());
         assertEquals(ExitCodes.FAILED, missing.code());
         assertTrue(missing.err().contains("nope.txt"), missing.err());
-        Run badModel = run("info", "--model", dir.resolve("nope.gguf").toString());
+        CliRun badModel = CliRun.of("info", "--model", dir.resolve("nope.gguf").toString());
         assertEquals(ExitCodes.FAILED, badModel.code());
-        Run help = run("--help");
+        CliRun help = CliRun.of("--help");
         assertTrue(help.out().contains("Exit codes"), help.out());
     }
 
@@ -180,14 +163,14 @@ class CliTest {
         cols[4] = "five"; // the gold score column
         broken.set(6, String.join("\t", cols));
         Files.write(stsb.resolve("sts-test.csv"), broken, StandardCharsets.UTF_8);
-        Run bad = run(concat(eval, dir.resolve("bad.json").toString()));
+        CliRun bad = CliRun.of(concat(eval, dir.resolve("bad.json").toString()));
         assertEquals(ExitCodes.FAILED, bad.code(), bad.err());
         assertTrue(bad.err().contains("sts-test.csv:7: gold score 'five' is not a number"), bad.err());
         assertFalse(Files.exists(dir.resolve("bad.json")), "no results file from a failed run");
         assertFalse(Files.exists(caches), "a bad data file fails before anything is embedded");
         Files.write(stsb.resolve("sts-test.csv"), pairs.subList(0, 40), StandardCharsets.UTF_8);
 
-        Run fresh = run(concat(eval, dir.resolve("fresh.json").toString()));
+        CliRun fresh = CliRun.of(concat(eval, dir.resolve("fresh.json").toString()));
         assertEquals(0, fresh.code(), fresh.err());
         JsonNode first = JSON.readTree(dir.resolve("fresh.json").toFile());
         assertTrue(first.get("resumed").isNull(), first.toString());
@@ -201,7 +184,7 @@ class CliTest {
         assertEquals(sentences, lines.size());
         assertTrue(lines.get(0).contains("\"seconds\":"), lines.get(0).substring(0, 40));
 
-        Run again = run(concat(eval, dir.resolve("again.json").toString()));
+        CliRun again = CliRun.of(concat(eval, dir.resolve("again.json").toString()));
         assertEquals(0, again.code(), again.err());
         JsonNode all = JSON.readTree(dir.resolve("again.json").toFile());
         assertEquals(sentences, all.get("resumed").get("count").asInt());
@@ -211,7 +194,7 @@ class CliTest {
 
         int kept = sentences / 2;
         Files.writeString(cache, String.join("\n", lines.subList(0, kept)) + "\n" + lines.get(kept).substring(0, 30), StandardCharsets.UTF_8);
-        Run resumed = run(concat(eval, dir.resolve("resumed.json").toString()));
+        CliRun resumed = CliRun.of(concat(eval, dir.resolve("resumed.json").toString()));
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("resuming with " + kept + " cached embeddings"), resumed.err());
         JsonNode part = JSON.readTree(dir.resolve("resumed.json").toFile());
@@ -237,7 +220,7 @@ class CliTest {
         String[] search = {"search-demos", "--model", model, "--data", dir.resolve("senteval").toString(), "--candidates", cands.toString(), "--budget", "10",
                 "--eta", "2", "--log", log.toString(), "--no-store", "--output"};
 
-        Run first = run(concat(search, dir.resolve("rank1.tsv").toString()));
+        CliRun first = CliRun.of(concat(search, dir.resolve("rank1.tsv").toString()));
         assertEquals(0, first.code(), first.err());
         assertTrue(first.err().contains("[4×10, 2×20, 1×30]"), first.err());
         List<String> rank = Files.readAllLines(dir.resolve("rank1.tsv"));
@@ -257,7 +240,7 @@ class CliTest {
         assertEquals(100 * Correlation.spearman(sys, gold), Double.parseDouble(best[1]), 0.01, "the winner's score, recomputed");
 
         Files.write(log, logged.subList(0, 5)); // the last two scores lost to an interruption
-        Run resumed = run(concat(search, dir.resolve("rank2.tsv").toString()));
+        CliRun resumed = CliRun.of(concat(search, dir.resolve("rank2.tsv").toString()));
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("resuming with 5 scores"), resumed.err());
         assertEquals(rank, Files.readAllLines(dir.resolve("rank2.tsv")));
@@ -273,7 +256,7 @@ class CliTest {
 
     @Test
     void demoPrintsACosineMatrix() {
-        Run r = run("demo", "--model", model);
+        CliRun r = CliRun.of("demo", "--model", model);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("cosine"), r.out());
         assertTrue(r.out().contains("1.000"), r.out());

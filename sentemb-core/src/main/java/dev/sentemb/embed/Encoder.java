@@ -56,6 +56,7 @@ public final class Encoder implements AutoCloseable {
     private final EmbeddingStrategy strategy;
     private final boolean normalize;
     private final int maxPromptTokens;
+    private final boolean truncate;
     private final boolean ownsRuntime;
     /** The strategy's shared prefixes, computed on first use; null when the cache is off. */
     private final PrefixCache prefixes;
@@ -63,6 +64,7 @@ public final class Encoder implements AutoCloseable {
     private final LongAdder distinctPrompts = new LongAdder();
     private final LongAdder tokensRepresented = new LongAdder();
     private final LongAdder tokensComputed = new LongAdder();
+    private final LongAdder truncated = new LongAdder();
 
     /** What views of one loaded model share: the model, its engine and the pool it runs on. */
     private record Runtime(LoadedModel loaded, Kernels kernels, Parallel ownPool, EmbeddingEngine engine, boolean prefixCache,
@@ -86,10 +88,10 @@ public final class Encoder implements AutoCloseable {
      */
     public static Encoder borrowing(LoadedModel loaded, Kernels kernels, EmbeddingStrategy strategy) {
         EmbeddingEngine eng = new EmbeddingEngine(loaded.model(), EmbeddingEngine.Options.DEFAULT);
-        return new Encoder(new Runtime(loaded, kernels, null, eng, true, false), true, strategy, false, Integer.MAX_VALUE);
+        return new Encoder(new Runtime(loaded, kernels, null, eng, true, false), true, strategy, false, Integer.MAX_VALUE, false);
     }
 
-    private Encoder(Runtime runtime, boolean ownsRuntime, EmbeddingStrategy strategy, boolean normalize, int maxPromptTokens) {
+    private Encoder(Runtime runtime, boolean ownsRuntime, EmbeddingStrategy strategy, boolean normalize, int maxPromptTokens, boolean truncate) {
         this.runtime = runtime;
         this.ownsRuntime = ownsRuntime;
         this.tokenizer = runtime.loaded().tokenizer();
@@ -97,6 +99,7 @@ public final class Encoder implements AutoCloseable {
         this.strategy = strategy;
         this.normalize = normalize;
         this.maxPromptTokens = Math.min(maxPromptTokens, model.config().contextLength());
+        this.truncate = truncate;
         strategy.pass().resolve(model.config().layers()); // a layer the model does not have fails here, not per sentence
         this.prefixes = runtime.prefixCache() ? new PrefixCache(model, strategy.prefixCandidates(tokenizer), strategy.pass()) : null;
     }
@@ -107,7 +110,7 @@ public final class Encoder implements AutoCloseable {
      * its sentences and this encoder's share passes; closing it leaves the model open.
      */
     public Encoder withStrategy(EmbeddingStrategy other) {
-        return new Encoder(runtime, false, Objects.requireNonNull(other, "strategy"), normalize, maxPromptTokens);
+        return new Encoder(runtime, false, Objects.requireNonNull(other, "strategy"), normalize, maxPromptTokens, truncate);
     }
 
     /** {@link #withStrategy} with this encoder's PromptEOL pooling and layer and another template. */
@@ -220,8 +223,30 @@ public final class Encoder implements AutoCloseable {
                     continue;
                 }
                 if (ids.length > maxPromptTokens) {
-                    results[i] = EmbedResult.failed("prompt has " + ids.length + " tokens, more than the limit of " + maxPromptTokens);
-                    continue;
+                    SentenceTruncation.Fitted fit = null;
+                    if (truncate) {
+                        try {
+                            fit = SentenceTruncation.fit(s, ids.length, maxPromptTokens, strategy, tokenizer);
+                        } catch (RuntimeException e) {
+                            results[i] = EmbedResult.failed("cannot truncate: " + e.getMessage());
+                            continue;
+                        }
+                    }
+                    if (fit == null) {
+                        results[i] = EmbedResult.failed("prompt has " + ids.length + " tokens, more than the limit of " + maxPromptTokens
+                                + (truncate ? " even with the sentence cut to nothing (the template is too long)" : " (truncation is off)"));
+                        continue;
+                    }
+                    truncated.increment();
+                    Integer cutSlot = slotOfPrompt.get(fit.prompt());
+                    if (cutSlot != null) { // the cut prompt is one already computed in this call
+                        slotOfPrompt.put(prompt, cutSlot);
+                        promptTokens[i] = uniqueIds.get(cutSlot).length;
+                        owners.get(cutSlot).add(i);
+                        continue;
+                    }
+                    ids = fit.ids();
+                    slotOfPrompt.put(fit.prompt(), uniqueIds.size()); // the slot made just below
                 }
                 if (ids.length == 0) {
                     results[i] = EmbedResult.failed("the prompt has no tokens");
@@ -335,11 +360,17 @@ public final class Encoder implements AutoCloseable {
      */
     public Stats stats() {
         return new Stats(prompts.sum(), distinctPrompts.sum(), tokensRepresented.sum(),
-                tokensComputed.sum() + (prefixes == null ? 0 : prefixes.tokensComputed()));
+                tokensComputed.sum() + (prefixes == null ? 0 : prefixes.tokensComputed()), truncated.sum());
+    }
+
+    /** The longest prompt this encoder embeds, in tokens (template included): the builder's limit, at most the model's context. */
+    public int maxPromptTokens() {
+        return maxPromptTokens;
     }
 
     /** See {@link #stats()}. */
-    public record Stats(long prompts, long distinctPrompts, long tokensRepresented, long tokensComputed) {}
+    /** @param truncated sentences cut to fit the token limit ({@link Builder#truncate}) */
+    public record Stats(long prompts, long distinctPrompts, long tokensRepresented, long tokensComputed, long truncated) {}
 
     /** The token ids of the prompt this encoder builds for a sentence. */
     public int[] promptIds(String sentence) {
@@ -426,6 +457,7 @@ public final class Encoder implements AutoCloseable {
         private Parallel pool;
         private EmbeddingEngine.Options engine = EmbeddingEngine.Options.DEFAULT;
         private int maxPromptTokens = Integer.MAX_VALUE;
+        private boolean truncate;
         private boolean prefixCache = true;
         private ModelStore store = ModelStore.standard();
         private java.util.function.LongConsumer fetchProgress;
@@ -501,9 +533,24 @@ public final class Encoder implements AutoCloseable {
             return this;
         }
 
-        /** Prompts longer than this many tokens are rejected (default: the model's context length). */
+        /**
+         * Prompts longer than this many tokens (template included) are rejected, or have their sentence cut
+         * with {@link #truncate}. Default and upper bound: the model's context length.
+         */
         public Builder maxPromptTokens(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("the prompt token limit must be at least 1, not " + n);
+            }
             this.maxPromptTokens = n;
+            return this;
+        }
+
+        /**
+         * Cut a sentence whose prompt is over the limit so that it fits (its last tokens go, the template
+         * stays whole; the embedding is the cut sentence's), instead of failing that sentence. Default off.
+         */
+        public Builder truncate(boolean on) {
+            this.truncate = on;
             return this;
         }
 
@@ -556,6 +603,7 @@ public final class Encoder implements AutoCloseable {
         }
 
         public Encoder build() {
+            dev.sentemb.kernel.VectorSupport.require(); // before a model is fetched or mapped
             EmbeddingStrategy s = strategy != null ? strategy : new PromptEolStrategy(template, pooling, layer);
             Path path = store.resolve(spec.model(), fetchProgress); // the one place a model may be fetched
             Parallel own = pool == null && threads != null ? new Parallel(threads) : null;
@@ -565,7 +613,7 @@ public final class Encoder implements AutoCloseable {
             try {
                 loaded = LoadedModel.open(path, spec, kernels);
                 eng = new EmbeddingEngine(loaded.model(), engine);
-                return new Encoder(new Runtime(loaded, kernels, own, eng, prefixCache, true), true, s, normalize, maxPromptTokens);
+                return new Encoder(new Runtime(loaded, kernels, own, eng, prefixCache, true), true, s, normalize, maxPromptTokens, truncate);
             } catch (RuntimeException e) {
                 new Runtime(loaded, kernels, own, eng, prefixCache, true).close();
                 throw e;

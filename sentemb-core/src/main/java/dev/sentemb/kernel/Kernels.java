@@ -14,11 +14,13 @@ public interface Kernels extends AutoCloseable {
      * included); {@link #close} stops that pool.
      */
     static Kernels vector(int threads) {
+        VectorSupport.require();
         return new VectorKernels(new Parallel(threads), true);
     }
 
     /** The Vector API implementation on the application's pool, which it borrows: {@link #close} leaves it running. */
     static Kernels vector(Parallel pool) {
+        VectorSupport.require();
         return new VectorKernels(pool, false);
     }
 

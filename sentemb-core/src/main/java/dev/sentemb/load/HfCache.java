@@ -12,8 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * Finds a model id such as {@code facebook/opt-125m} (optionally {@code @revision}) in the local
- * Hugging Face cache, offline: {@code $HF_HUB_CACHE}, else {@code $HF_HOME/hub}, else
- * {@code ~/.cache/huggingface/hub}; the snapshot is {@code models--org--name/snapshots/<commit>/},
+ * Hugging Face cache, offline, found as {@link CacheDirs#huggingFaceHub()} resolves it; the snapshot is {@code models--org--name/snapshots/<commit>/},
  * the commit read from {@code refs/<revision>} (default {@code main}) or given directly.
  */
 public final class HfCache {
@@ -27,19 +26,7 @@ public final class HfCache {
 
     /** The cache the environment names (see the class comment). */
     public static HfCache standard() {
-        return new HfCache(hubFrom(System.getenv()));
-    }
-
-    static Path hubFrom(Map<String, String> env) {
-        String cache = env.get("HF_HUB_CACHE");
-        if (cache != null && !cache.isBlank()) {
-            return Path.of(cache);
-        }
-        String home = env.get("HF_HOME");
-        if (home != null && !home.isBlank()) {
-            return Path.of(home, "hub");
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "huggingface", "hub");
+        return new HfCache(CacheDirs.huggingFaceHub());
     }
 
     public Path hub() {

@@ -46,11 +46,9 @@ public final class ModelStore {
         this.python = python;
     }
 
-    /** The store at {@code $SENTEMB_HOME}, or {@code ~/.cache/sentemb}. */
+    /** The store at {@link CacheDirs#sentembHome()} ({@code $SENTEMB_HOME}, else the XDG cache). */
     public static ModelStore standard() {
-        String env = System.getenv("SENTEMB_HOME");
-        Path home = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "sentemb");
-        return new ModelStore(home);
+        return new ModelStore(CacheDirs.sentembHome());
     }
 
     public Path home() {

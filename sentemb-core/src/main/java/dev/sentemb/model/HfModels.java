@@ -34,13 +34,21 @@ public final class HfModels {
             case "llama", "qwen2" -> TensorNames::llama;
             case "gemma3_text" -> TensorNames::gemma;
             case "opt" -> n -> n;
-            default -> throw new UnsupportedArchitectureException(type.isEmpty() ? "(no model_type)" : type, SUPPORTED);
+            default -> throw new UnsupportedArchitectureException(ckpt.directory().resolve("config.json") + ": 'model_type'",
+                    type.isEmpty() ? "(absent)" : type, SUPPORTED);
         };
         WeightSource w = PackedWeights.over(AdaptedWeights.over(new HfWeights(ckpt, names, quantizeQ8), adapter), packedBytes);
         TransformerModel model = switch (type) {
             case "gemma3_text" -> {
                 ModelConfig c = hf.gemma3();
-                float scale = (float) (1.0 / Math.sqrt(hf.optDouble("query_pre_attn_scalar", c.headDim())));
+                double scalar = hf.optDouble("query_pre_attn_scalar", c.headDim());
+                if (!(scalar > 0)) {
+                    throw hf.error("'query_pre_attn_scalar' must be > 0, found " + scalar);
+                }
+                if (hf.requiredInt("sliding_window") < 1) {
+                    throw hf.error("'sliding_window' must be at least 1, found " + hf.requiredInt("sliding_window"));
+                }
+                float scale = (float) (1.0 / Math.sqrt(scalar));
                 float localBase = (float) hf.ropeFor("sliding_attention", "rope_theta", "rope_local_base_freq", 10_000);
                 yield Gemma3Model.load(w, c, kernels, new Gemma3Model.Layout(hf.requiredInt("sliding_window"), localBase, scale,
                         hf::isSlidingLayer, true));

@@ -3,6 +3,7 @@ package dev.sentemb.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sentemb.kernel.DenseMatrix;
 import dev.sentemb.weights.CheckpointTensor;
+import dev.sentemb.weights.GgmlType;
 import dev.sentemb.weights.Dequant;
 import dev.sentemb.weights.HfCheckpoint;
 import dev.sentemb.weights.SafetensorsFile;
@@ -113,14 +114,22 @@ public final class LoraAdapter {
         }
         try {
             LoraAdapter ad = new LoraAdapter(dir, merge);
-            int r = cfg.path("r").asInt(8);
-            double alpha = cfg.path("lora_alpha").asDouble(8);
-            boolean rs = cfg.path("use_rslora").asBoolean(false);
+            int r = (int) configNumber(cfgFile, "r", cfg.path("r"), 8, true);
+            double alpha = configNumber(cfgFile, "lora_alpha", cfg.path("lora_alpha"), 8, false);
+            JsonNode rsNode = cfg.path("use_rslora");
+            if (!rsNode.isMissingNode() && !rsNode.isNull() && !rsNode.isBoolean()) {
+                throw new ModelFormatException(cfgFile + ": 'use_rslora' must be true or false, found " + HfConfig.quoted(rsNode));
+            }
+            boolean rs = rsNode.asBoolean(false);
             for (var e : tensors.entrySet()) {
                 String name = e.getKey();
                 if (!name.endsWith(".lora_A.weight")) {
                     if (!name.endsWith(".lora_B.weight")) {
                         throw new ModelFormatException(dir + ": unexpected adapter tensor " + name + " (only lora_A/lora_B are supported)");
+                    }
+                    String aName = name.substring(0, name.length() - ".lora_B.weight".length()) + ".lora_A.weight";
+                    if (!tensors.containsKey(aName)) {
+                        throw new ModelFormatException(dir + ": " + name + " has no " + aName + " (a LoRA module needs both)");
                     }
                     continue;
                 }
@@ -131,13 +140,20 @@ public final class LoraAdapter {
                     throw new ModelFormatException(dir + ": " + module + " lacks a lora_B of matching rank");
                 }
                 int rank = (int) a.shape()[0];
-                double al = pattern(cfg.path("alpha_pattern"), module, alpha);
-                int rr = (int) pattern(cfg.path("rank_pattern"), module, r);
+                if (a.shape()[0] < 1 || a.shape()[0] > MAX_RANK) {
+                    throw new ModelFormatException(dir + ": " + module + " has rank " + a.shape()[0] + "; expected 1.." + MAX_RANK);
+                }
+                double al = pattern(cfgFile, "alpha_pattern", cfg.path("alpha_pattern"), module, alpha, false);
+                int rr = (int) pattern(cfgFile, "rank_pattern", cfg.path("rank_pattern"), module, r, true);
                 if (rr != rank) {
                     throw new ModelFormatException(dir + ": " + module + " has rank " + rank + " but the config says " + rr);
                 }
                 float scale = (float) (rs ? al / Math.sqrt(rank) : al / rank);
-                ad.modules.put(strip(module), new Pair(floats(a), floats(b), rank, (int) a.shape()[1], (int) b.shape()[0], scale));
+                if (!(Math.abs(scale) <= MAX_SCALE)) { // released adapters scale by 0.25..16; 1e30 would overflow every activation
+                    throw new ModelFormatException(cfgFile + ": " + module + "'s scale lora_alpha/" + (rs ? "√r" : "r") + " = " + al + "/"
+                            + rank + " is out of range (at most " + MAX_SCALE + " in magnitude)");
+                }
+                ad.modules.put(strip(module), new Pair(floats(dir, a), floats(dir, b), rank, (int) a.shape()[1], (int) b.shape()[0], scale));
             }
             if (ad.modules.isEmpty()) {
                 throw new ModelFormatException(dir + ": the adapter holds no LoRA weights");
@@ -157,19 +173,52 @@ public final class LoraAdapter {
     }
 
     /** A per-module override: PEFT matches pattern keys as suffixes of the module name. */
-    private static double pattern(JsonNode p, String module, double dflt) {
+    private static double pattern(Path cfgFile, String key, JsonNode p, String module, double dflt, boolean rank) {
         if (p != null && p.isObject()) {
             for (var e : p.properties()) {
                 if (module.equals(e.getKey()) || module.endsWith("." + e.getKey())) {
-                    return e.getValue().asDouble();
+                    return configNumber(cfgFile, key + "." + e.getKey(), e.getValue(), dflt, rank);
                 }
             }
         }
         return dflt;
     }
 
-    private static float[] floats(CheckpointTensor t) {
-        float[] v = new float[Math.toIntExact(t.elementCount())];
+    /** The largest LoRA scale accepted. */
+    static final double MAX_SCALE = 10_000;
+
+    /** The largest LoRA rank accepted (PEFT's own adapters stay far below it). */
+    static final int MAX_RANK = 1 << 14;
+
+    /** A config number: finite (a "NaN" alpha would make every embedding NaN); a rank an integer 1..{@link #MAX_RANK}. */
+    private static double configNumber(Path cfgFile, String key, JsonNode n, double dflt, boolean rank) {
+        if (n == null || n.isMissingNode() || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isNumber() || !Double.isFinite(n.doubleValue())) {
+            throw new ModelFormatException(cfgFile + ": '" + key + "' must be a finite number, found " + HfConfig.quoted(n));
+        }
+        if (rank && (!n.isIntegralNumber() || n.longValue() < 1 || n.longValue() > MAX_RANK)) {
+            throw new ModelFormatException(cfgFile + ": '" + key + "' must be an integer 1.." + MAX_RANK + ", found " + HfConfig.quoted(n));
+        }
+        return n.doubleValue();
+    }
+
+    /** A tensor's values; its type and size are checked against what the file holds before anything is allocated. */
+    private static float[] floats(Path dir, CheckpointTensor t) {
+        GgmlType type = t.decodableType();
+        long n = 1;
+        for (long d : t.shape()) {
+            if (d < 0 || (d > 0 && n > (Integer.MAX_VALUE - 16) / d)) {
+                throw new ModelFormatException(dir + ": tensor " + t.name() + " has an implausible shape " + java.util.Arrays.toString(t.shape()));
+            }
+            n *= d;
+        }
+        if (type.byteSize(n) > t.data().byteSize()) {
+            throw new ModelFormatException(dir + ": tensor " + t.name() + " of shape " + java.util.Arrays.toString(t.shape()) + " needs "
+                    + type.byteSize(n) + " bytes; the file holds " + t.data().byteSize());
+        }
+        float[] v = new float[(int) n];
         Dequant.dequantize(t.decodableType(), t.data(), 0, v, 0, v.length);
         return v;
     }

@@ -37,15 +37,39 @@ public record ModelConfig(
         int contextLength,
         int vocabSize) {
 
+    /** Bounds well beyond the largest models sentemb can run on a CPU, so a hostile value fails before anything is sized by it. */
+    static final int MAX_DIM = 1 << 16, MAX_LAYERS = 1024, MAX_HEADS = 1024, MAX_HEAD_DIM = 4096, MAX_FFN = 1 << 20,
+            MAX_VOCAB = 1 << 24, MAX_CONTEXT = 1 << 24;
+
     public ModelConfig {
-        if (dim <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || ffnDim <= 0 || vocabSize <= 0) {
-            throw new ModelFormatException("implausible model shape: " + this);
-        }
+        range("hidden size (hidden_size, embedding_length)", dim, MAX_DIM);
+        range("layers (num_hidden_layers, block_count)", layers, MAX_LAYERS);
+        range("attention heads (num_attention_heads, head_count)", heads, MAX_HEADS);
+        range("key/value heads (num_key_value_heads, head_count_kv)", kvHeads, MAX_HEADS);
+        range("head dim (head_dim, key_length)", headDim, MAX_HEAD_DIM);
+        range("feed-forward size (intermediate_size, feed_forward_length)", ffnDim, MAX_FFN);
+        range("vocabulary size (vocab_size, rows of token_embd)", vocabSize, MAX_VOCAB);
+        range("context length (max_position_embeddings, context_length)", contextLength, MAX_CONTEXT);
         if (heads % kvHeads != 0) {
             throw new ModelFormatException("head_count " + heads + " is not a multiple of head_count_kv " + kvHeads);
         }
+        if (!(rmsEps > 0) || !Float.isFinite(rmsEps)) {
+            throw new ModelFormatException("the norm epsilon (rms_norm_eps, layer_norm_rms_epsilon) must be a finite number > 0, found " + rmsEps);
+        }
+        if (!(ropeBase > 0) || !Float.isFinite(ropeBase)) {
+            throw new ModelFormatException("the rope base (rope_theta, rope.freq_base) must be a finite number > 0, found " + ropeBase);
+        }
+        if (!(ropeScaleFactor > 0) || !Float.isFinite(ropeScaleFactor)) {
+            throw new ModelFormatException("the rope scaling factor must be a finite number > 0, found " + ropeScaleFactor);
+        }
         if (ropeDims <= 0 || ropeDims > headDim || ropeDims % 2 != 0) {
             throw new ModelFormatException("rope.dimension_count " + ropeDims + " must be even and <= head dim " + headDim);
+        }
+    }
+
+    private static void range(String what, int v, int max) {
+        if (v < 1 || v > max) {
+            throw new ModelFormatException(what + " must be 1.." + max + ", found " + v);
         }
     }
 
@@ -60,11 +84,23 @@ public record ModelConfig(
 
     /** Reads the config of the file's own architecture; every missing required key is named in the error. */
     public static ModelConfig fromGguf(GgufFile file) {
+        try {
+            return readGguf(file);
+        } catch (ModelFormatException e) {
+            String where = file.path().toString();
+            throw e.getMessage().contains(where) ? e : new ModelFormatException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static ModelConfig readGguf(GgufFile file) {
         GgufMetadata m = file.metadata();
         String arch = required(m, "general.architecture", m::getString);
         String p = arch + ".";
         int dim = required(m, p + "embedding_length", m::getInt);
         int heads = required(m, p + "attention.head_count", m::getInt);
+        if (heads < 1) {
+            throw new ModelFormatException("'" + p + "attention.head_count' must be at least 1, found " + heads);
+        }
         int kvHeads = m.getInt(p + "attention.head_count_kv", heads);
         int headDim = m.getInt(p + "attention.key_length", dim / heads);
         String emb = "token_embd.weight";
@@ -84,7 +120,7 @@ public record ModelConfig(
                 m.getInt(p + "rope.dimension_count", headDim),
                 m.getString(p + "rope.scaling.type", "none"),
                 m.getFloat(p + "rope.scaling.factor", 1f),
-                m.getInt(p + "context_length", 0),
+                m.getInt(p + "context_length", 1 << 20), // absent: unknown, as HF's default; never "a limit of 0"
                 vocab);
     }
 

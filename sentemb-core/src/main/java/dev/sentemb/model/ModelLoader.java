@@ -53,7 +53,7 @@ public final class ModelLoader {
     public static TransformerModel load(GgufFile file, Kernels kernels, LoraAdapter adapter, long packedBytes) {
         String arch = file.metadata().getString("general.architecture", "");
         if (!SUPPORTED.contains(arch)) {
-            throw new UnsupportedArchitectureException(arch.isEmpty() ? "(none)" : arch, SUPPORTED);
+            throw new UnsupportedArchitectureException(file.path() + ": 'general.architecture'", arch.isEmpty() ? "(absent)" : arch, SUPPORTED);
         }
         ModelConfig c = ModelConfig.fromGguf(file);
         // RoPE layout per architecture follows llama.cpp: the converter permutes llama's Q/K rows

@@ -55,16 +55,27 @@ final class OptModel extends DecoderStack {
     static Shape shape(HfConfig hf) {
         String act = hf.optString("activation_function", "relu");
         if (!act.equals("relu")) {
-            throw new ModelFormatException("OPT activation_function '" + act + "' is not supported; supported: relu");
+            throw hf.error("OPT activation_function '" + (act.length() > 60 ? act.substring(0, 60) + "..." : act) + "' is not supported; supported: relu");
         }
         int d = hf.requiredInt("hidden_size");
         int heads = hf.requiredInt("num_attention_heads");
+        if (heads < 1 || d % heads != 0) {
+            throw hf.error("'num_attention_heads' must be at least 1 and divide 'hidden_size' " + d + ", found " + heads);
+        }
         int maxPos = hf.requiredInt("max_position_embeddings");
-        ModelConfig c = new ModelConfig("opt", d, hf.requiredInt("num_hidden_layers"), heads, heads, d / heads,
-                hf.requiredInt("ffn_dim"), EPS, 10000f, d / heads, "none", 1f, maxPos, hf.requiredInt("vocab_size"));
+        ModelConfig c = hf.checked(() -> new ModelConfig("opt", d, hf.requiredInt("num_hidden_layers"), heads, heads, d / heads,
+                hf.requiredInt("ffn_dim"), EPS, 10000f, d / heads, "none", 1f, maxPos, hf.requiredInt("vocab_size")));
         boolean preNorm = hf.optBool("do_layer_norm_before", true);
-        return new Shape(c, hf.optInt("word_embed_proj_dim", d), preNorm, hf.optBool("layer_norm_elementwise_affine", true),
-                preNorm && !hf.optBool("_remove_final_layer_norm", false), hf.optDouble("dropout", 0.1));
+        int proj = hf.optInt("word_embed_proj_dim", d);
+        if (proj < 1 || proj > ModelConfig.MAX_DIM) {
+            throw hf.error("'word_embed_proj_dim' must be 1.." + ModelConfig.MAX_DIM + ", found " + proj);
+        }
+        double dropout = hf.optDouble("dropout", 0.1);
+        if (dropout < 0 || dropout >= 1) {
+            throw hf.error("'dropout' must be in [0, 1), found " + dropout);
+        }
+        return new Shape(c, proj, preNorm, hf.optBool("layer_norm_elementwise_affine", true),
+                preNorm && !hf.optBool("_remove_final_layer_norm", false), dropout);
     }
 
     /** Builds OPT from a weight source in OPTModel's names ({@code decoder.layers.0.fc1.weight}). */

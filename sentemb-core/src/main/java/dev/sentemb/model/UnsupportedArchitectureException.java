@@ -7,8 +7,18 @@ public class UnsupportedArchitectureException extends ModelFormatException {
     private final String architecture;
 
     public UnsupportedArchitectureException(String architecture, List<String> supported) {
-        super("unsupported architecture '" + architecture + "'; supported: " + String.join(", ", supported));
+        super("unsupported architecture '" + capped(architecture) + "'; supported: " + String.join(", ", supported));
         this.architecture = architecture;
+    }
+
+    /** @param where the file and key that name the architecture */
+    public UnsupportedArchitectureException(String where, String architecture, List<String> supported) {
+        super(where + " is '" + capped(architecture) + "', an architecture sentemb does not run; supported: " + String.join(", ", supported));
+        this.architecture = architecture;
+    }
+
+    private static String capped(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 60) + "... (" + s.length() + " characters)";
     }
 
     public String architecture() {

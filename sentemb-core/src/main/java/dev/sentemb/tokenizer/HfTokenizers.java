@@ -227,6 +227,7 @@ public final class HfTokenizers {
         List<String> tokens = new ArrayList<>();
         vocab.properties().forEach(e -> set(tokens, e.getValue().asInt(), e.getKey()));
         List<String> merges = new ArrayList<>();
+        requireRegularFile(dir.resolve("merges.txt"));
         try {
             for (String line : Files.readAllLines(dir.resolve("merges.txt"), StandardCharsets.UTF_8)) {
                 if (!line.isBlank() && !line.startsWith("#version")) {
@@ -280,7 +281,15 @@ public final class HfTokenizers {
         tokens.set(id, token);
     }
 
+    /** A regular file, or a typed error: a pipe or device named like a tokenizer file would block the reader forever. */
+    static void requireRegularFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new TokenizerException(file + (Files.exists(file) ? " is not a regular file (a directory, pipe or device)" : " does not exist"));
+        }
+    }
+
     private static JsonNode json(Path file) {
+        requireRegularFile(file);
         try {
             JsonNode n = new ObjectMapper().readTree(file.toFile());
             if (n == null || !n.isObject()) {

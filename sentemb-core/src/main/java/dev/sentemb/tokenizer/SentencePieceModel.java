@@ -25,6 +25,7 @@ record SentencePieceModel(String[] pieces, float[] scores, int[] types, int mode
     static final int BPE = 2;
 
     static SentencePieceModel read(Path file) {
+        HfTokenizers.requireRegularFile(file);
         try (InputStream in = Files.newInputStream(file)) {
             return parse(CodedInputStream.newInstance(in));
         } catch (IOException e) {

@@ -19,6 +19,7 @@ final class VocabularyMerges {
      * @param vocab  token text to id, the later id winning for duplicates (as a Python dict built in order)
      */
     static MergeTable build(String[] tokens, Map<String, Integer> vocab) {
+        checkBudget(tokens);
         int[] left = new int[1 << 16];
         int[] right = new int[1 << 16];
         int[] merged = new int[1 << 16];
@@ -56,5 +57,29 @@ final class VocabularyMerges {
             table.put(left[rank], right[rank], rank, merged[rank]);
         }
         return table;
+    }
+
+    /**
+     * Work (characters hashed and copied) above which the derivation is refused: every cut of a piece
+     * copies and hashes it, so the cost is the sum over pieces of length², ~3·10^7 for Gemma's 262,144
+     * pieces, while one hostile piece of 300,000 characters would take hours.
+     */
+    static final long MAX_WORK = 400_000_000L;
+
+    private static void checkBudget(String[] tokens) {
+        long work = 0;
+        int longest = -1;
+        for (int id = 0; id < tokens.length; id++) {
+            long len = tokens[id].length();
+            work += len * len;
+            if (longest < 0 || len > tokens[longest].length()) {
+                longest = id;
+            }
+        }
+        if (work > MAX_WORK) {
+            throw new TokenizerException("the vocabulary's pieces are too long to derive BPE merges from (" + tokens.length
+                    + " pieces, the longest of " + tokens[longest].length() + " characters at id " + longest
+                    + "): a real SentencePiece vocabulary's pieces are short; this file is malformed or hostile");
+        }
     }
 }

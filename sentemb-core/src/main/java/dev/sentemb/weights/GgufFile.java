@@ -60,6 +60,9 @@ public final class GgufFile implements AutoCloseable {
         if (Files.isDirectory(path)) {
             throw new GgufFormatException(path, -1, "is a directory, not a GGUF file");
         }
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new GgufFormatException(path, -1, "is not a regular file (a pipe or device), not a GGUF file");
+        }
         Arena arena = Arena.ofShared();
         try {
             MemorySegment mapping;

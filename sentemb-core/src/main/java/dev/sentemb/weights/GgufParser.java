@@ -293,6 +293,13 @@ final class GgufParser {
         return new GgufArray(et, values);
     }
 
+    /**
+     * Strings decoded from the metadata, at most {@link #MAX_STRINGS}: each costs ~50 bytes of heap for as
+     * little as 8 of file, so a file of millions of empty strings would otherwise exhaust the heap.
+     */
+    static final int MAX_STRINGS = 4_000_000;
+    private int strings;
+
     /** Checks that {@code count} items of at least {@code minBytes} each fit in what remains. */
     private void checkCount(long at, long count, long minBytes, String what) {
         long remaining = size - pos;
@@ -346,6 +353,10 @@ final class GgufParser {
      */
     private String string(String what, String key, int index) {
         long at = pos;
+        if (++strings > MAX_STRINGS) {
+            throw fail(at, "more than " + MAX_STRINGS + " strings in the metadata (the largest vocabulary and merges hold well under"
+                    + " a million); refusing to decode them all");
+        }
         if (8 > size - pos) {
             throw fail(pos, "file ends while reading the length of " + stringName(what, key, index));
         }

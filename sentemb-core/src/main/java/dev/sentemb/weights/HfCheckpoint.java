@@ -84,6 +84,13 @@ public final class HfCheckpoint implements AutoCloseable {
         from.forEach((name, t) -> into.put(name.startsWith("model.") ? name.substring(6) : name, t));
     }
 
+    /** A regular file, or a typed error: opening a pipe or device would block forever or read without end. */
+    public static void requireRegularFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointFormatException(file, -1, Files.exists(file) ? "is not a regular file (a directory, pipe or device)" : "does not exist");
+        }
+    }
+
     /** Shard file names of an index, in first-use order. */
     private static List<String> shards(Path index) {
         JsonNode map = readJson(index).path("weight_map");
@@ -93,8 +100,11 @@ public final class HfCheckpoint implements AutoCloseable {
         LinkedHashSet<String> files = new LinkedHashSet<>();
         map.properties().forEach(e -> {
             String f = e.getValue().asText("");
-            if (f.isEmpty() || f.contains("/") || f.contains("\\") || f.startsWith(".")) {
-                throw new CheckpointFormatException(index, -1, "weight_map names an unsafe shard file '" + f + "'");
+            if (f.isEmpty() || f.contains("/") || f.contains("\\") || f.startsWith(".") || f.length() > 255
+                    || f.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                String shown = f.length() > 60 ? f.substring(0, 60) + "..." : f;
+                throw new CheckpointFormatException(index, -1, "weight_map names an unsafe shard file '"
+                        + shown.replaceAll("\\p{Cntrl}", "?") + "' (a plain file name beside the index is expected)");
             }
             files.add(f);
         });
@@ -103,6 +113,7 @@ public final class HfCheckpoint implements AutoCloseable {
 
     /** Reads a JSON file, with a typed error naming it. */
     public static JsonNode readJson(Path file) {
+        requireRegularFile(file);
         try {
             JsonNode n = new ObjectMapper().readTree(file.toFile());
             if (n == null || !n.isObject()) {

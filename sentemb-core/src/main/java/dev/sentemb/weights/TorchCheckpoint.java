@@ -43,10 +43,10 @@ public final class TorchCheckpoint {
             }
             String dir = prefix;
             ZipEntry order = zip.getEntry(prefix + "byteorder");
-            if (order != null && !new String(bytes(zip, order, path), StandardCharsets.US_ASCII).strip().equals("little")) {
+            if (order != null && !new String(bytes(zip, order, path, 64), StandardCharsets.US_ASCII).strip().equals("little")) {
                 throw new CheckpointFormatException(path, -1, "big-endian checkpoints are not supported");
             }
-            Object root = TorchPickle.load(path, bytes(zip, zip.getEntry(prefix + "data.pkl"), path));
+            Object root = TorchPickle.load(path, bytes(zip, zip.getEntry(prefix + "data.pkl"), path, MAX_PICKLE));
             if (!(root instanceof Map<?, ?> dict)) {
                 throw new CheckpointFormatException(path, -1, "the pickle is not a state dict (a dict of tensors)");
             }
@@ -73,9 +73,18 @@ public final class TorchCheckpoint {
         if (entry == null) {
             throw new CheckpointFormatException(path, -1, "storage " + s.key() + " is missing from the archive");
         }
-        byte[] b = bytes(zip, entry, path);
         int width = CheckpointTensor.sizeOf(s.dtype());
-        if ((long) b.length != s.numel() * width) {
+        if (s.numel() < 0 || s.numel() > (Integer.MAX_VALUE - 8) / width) {
+            throw new CheckpointFormatException(path, -1, "storage " + s.key() + " declares " + s.numel() + " " + s.dtype()
+                    + " values; at most 2 GB a storage is supported");
+        }
+        long expected = s.numel() * width;
+        if (entry.getSize() >= 0 && entry.getSize() != expected) {
+            throw new CheckpointFormatException(path, -1, "storage " + s.key() + " has " + entry.getSize() + " bytes, expected "
+                    + s.numel() + " " + s.dtype() + " values");
+        }
+        byte[] b = bytes(zip, entry, path, expected);
+        if ((long) b.length != expected) {
             throw new CheckpointFormatException(path, -1, "storage " + s.key() + " has " + b.length + " bytes, expected "
                     + s.numel() + " " + s.dtype() + " values");
         }
@@ -86,12 +95,25 @@ public final class TorchCheckpoint {
 
     private static CheckpointTensor view(String name, TorchPickle.TensorRef t, MemorySegment storage, Path path) {
         long[] size = t.size();
+        if (t.stride().length != size.length || size.length > 8) {
+            throw new CheckpointFormatException(path, -1, "tensor " + name + " has " + size.length + " sizes and " + t.stride().length
+                    + " strides (at most 8 of each, as many of one as the other)");
+        }
+        for (long d : size) {
+            if (d < 0 || d > storage.byteSize()) {
+                throw new CheckpointFormatException(path, -1, "tensor " + name + " has an impossible size " + java.util.Arrays.toString(size));
+            }
+        }
         long expect = 1;
         long numel = 1;
         for (int i = size.length - 1; i >= 0; i--) {
             if (size[i] != 1 && t.stride()[i] != expect) {
                 throw new CheckpointFormatException(path, -1, "tensor " + name + " is not contiguous (strides "
                         + java.util.Arrays.toString(t.stride()) + "); re-save it with .contiguous()");
+            }
+            if (size[i] != 0 && numel > storage.byteSize() / size[i]) {
+                throw new CheckpointFormatException(path, -1, "tensor " + name + " of size " + java.util.Arrays.toString(size)
+                        + " is larger than its storage " + t.storage().key());
             }
             expect *= size[i];
             numel *= size[i];
@@ -105,12 +127,25 @@ public final class TorchCheckpoint {
         return new CheckpointTensor(name, CheckpointTensor.typeOf(dtype), dtype, size, storage.asSlice(from, numel * width), path);
     }
 
-    private static byte[] bytes(ZipFile zip, ZipEntry e, Path path) {
-        if (e.getSize() > Integer.MAX_VALUE - 8) {
-            throw new CheckpointFormatException(path, -1, "zip entry " + e.getName() + " is larger than 2 GB");
+    /** data.pkl of the largest checkpoints is a few MB; more is refused before it is inflated. */
+    static final long MAX_PICKLE = 64L << 20;
+
+    /**
+     * An entry's bytes, never more than {@code cap}: a zip's declared sizes can lie (a bomb inflates a few
+     * KB into gigabytes), so the inflated stream is cut at the cap whatever the header says.
+     */
+    private static byte[] bytes(ZipFile zip, ZipEntry e, Path path, long cap) {
+        if (e.getSize() > cap) {
+            throw new CheckpointFormatException(path, -1, "zip entry " + e.getName() + " declares " + e.getSize() + " bytes, more than the "
+                    + cap + " it may hold");
         }
         try (InputStream in = zip.getInputStream(e)) {
-            return in.readAllBytes();
+            byte[] b = in.readNBytes((int) Math.min(cap + 1, Integer.MAX_VALUE - 8));
+            if (b.length > cap) {
+                throw new CheckpointFormatException(path, -1, "zip entry " + e.getName() + " inflates to more than the " + cap
+                        + " bytes it may hold (its header said " + e.getSize() + ")");
+            }
+            return b;
         } catch (IOException ex) {
             throw new CheckpointFormatException(path, -1, "cannot read zip entry " + e.getName() + ": " + ex);
         }

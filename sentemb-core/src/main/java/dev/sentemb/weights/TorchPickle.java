@@ -64,7 +64,9 @@ final class TorchPickle {
             throw e;
         } catch (RuntimeException e) {
             // truncated or inconsistent opcodes: underflow, wrong operand kinds, pops past a mark
-            throw new CheckpointFormatException(file, -1, "malformed pickle in data.pkl: " + e);
+            throw new CheckpointFormatException(file, -1, "malformed pickle in data.pkl: " + e.getClass().getSimpleName());
+        } catch (StackOverflowError e) {
+            throw new CheckpointFormatException(file, -1, "malformed pickle in data.pkl: structures nested too deeply");
         }
     }
 
@@ -104,14 +106,14 @@ final class TorchPickle {
                 }
                 case 's' -> { // SETITEM
                     Object v = pop();
-                    Object k = pop();
+                    Object k = key(pop(), at);
                     dict(peek()).put(k, v);
                 }
                 case 'u' -> { // SETITEMS
                     List<Object> kv = popToMark();
                     Map<Object, Object> d = dict(peek());
                     for (int i = 0; i + 1 < kv.size(); i += 2) {
-                        d.put(kv.get(i), kv.get(i + 1));
+                        d.put(key(kv.get(i), at), kv.get(i + 1));
                     }
                 }
                 case 'q' -> memo.put((long) (in.get() & 0xff), peek()); // BINPUT
@@ -140,6 +142,18 @@ final class TorchPickle {
                         + " is not used by a torch state dict");
             }
         }
+    }
+
+    /**
+     * A dict key must be a scalar, as in any state dict: hashing a container could recurse without end (a
+     * list that holds itself, built through the memo, is 9 bytes of pickle) and overflow the stack.
+     */
+    private Object key(Object k, int at) {
+        if (k instanceof String || k instanceof Long || k instanceof Double || k instanceof Boolean) {
+            return k;
+        }
+        throw new CheckpointFormatException(file, at, "a dict key is a " + (k == null ? "null" : k.getClass().getSimpleName())
+                + "; a state dict's keys are strings or numbers");
     }
 
     private Global global(String module, String name, int at) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentemb.SentembException;
 import dev.sentemb.testing.TestModels;
+import dev.sentemb.tokenizer.Tokenizer;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -118,6 +119,40 @@ class EncoderTest {
             assertTrue(Similarity.cosine(r.get(3).vector(), enc.embed("A dog.")) > 0.99999);
             SentembException e = assertThrows(SentembException.class, () -> small.embed(List.of("ok", tooLong)));
             assertTrue(e.getMessage().startsWith("sentence 1"), e.getMessage());
+        }
+    }
+
+    @Test
+    void truncationCutsTheSentenceNeverTheTemplate() {
+        try (Encoder small = Encoder.builder(TestModels.require("smollm2-135m").toString()).maxPromptTokens(40).truncate(true).build()) {
+            assertEquals(40, small.maxPromptTokens());
+            String tooLong = "A man is playing a guitar on the stage while the crowd sings along with him. ".repeat(6);
+            List<EmbedResult> r = small.embedEach(Arrays.asList(tooLong, "A cat.", tooLong), null);
+            assertTrue(r.get(0).isOk() && r.get(1).isOk() && r.get(2).isOk());
+            assertEquals(1, small.stats().truncated());
+            // the longest cut of the sentence's own tokens whose prompt fits, put back in the whole template
+            Tokenizer tok = small.tokenizer();
+            int[] ids = tok.encode(tooLong, false);
+            String cut = null;
+            for (int keep = ids.length; keep >= 0 && cut == null; keep--) {
+                String c = tok.decode(Arrays.copyOf(ids, keep));
+                if (small.promptIds(c).length <= 40) {
+                    cut = c;
+                }
+            }
+            assertTrue(cut.length() > 20 && cut.length() < tooLong.length(), cut);
+            assertTrue(small.prompt(cut).endsWith("\" means in one word:\""), small.prompt(cut));
+            assertArrayEquals(small.embed(cut), r.get(0).vector(), "the embedding is the cut sentence's");
+            assertArrayEquals(r.get(0).vector(), r.get(2).vector());
+            try (Encoder strict = Encoder.builder(TestModels.require("smollm2-135m").toString()).maxPromptTokens(40).build()) {
+                EmbedResult refused = strict.embedEach(List.of(tooLong), null).get(0);
+                assertFalse(refused.isOk());
+                assertTrue(refused.error().contains("more than the limit of 40 (truncation is off)"), refused.error());
+            }
+            try (Encoder tiny = Encoder.builder(TestModels.require("smollm2-135m").toString()).maxPromptTokens(5).truncate(true).build()) {
+                EmbedResult none = tiny.embedEach(List.of(tooLong), null).get(0);
+                assertTrue(none.error().contains("the template is too long"), none.error());
+            }
         }
     }
 

@@ -28,8 +28,20 @@ class HfCacheTest {
         assertTrue(cache.find("facebook/opt-other").isEmpty());
         assertTrue(HfCache.looksLikeId("facebook/opt-125m"));
         assertTrue(!HfCache.looksLikeId("/abs/path"));
-        assertEquals(Path.of("/h/hub"), HfCache.hubFrom(Map.of("HF_HOME", "/h")));
-        assertEquals(Path.of("/c"), HfCache.hubFrom(Map.of("HF_HOME", "/h", "HF_HUB_CACHE", "/c")));
+    }
+
+    @Test
+    void cachesResolveFromTheEnvironmentAsOtherToolsDo() {
+        // huggingface_hub's order: HF_HUB_CACHE, HF_HOME/hub, XDG_CACHE_HOME/huggingface/hub, HOME/.cache/...
+        assertEquals(Path.of("/c"), CacheDirs.huggingFaceHub(Map.of("HF_HOME", "/h", "HF_HUB_CACHE", "/c", "HOME", "/u")));
+        assertEquals(Path.of("/h/hub"), CacheDirs.huggingFaceHub(Map.of("HF_HOME", "/h", "XDG_CACHE_HOME", "/x")));
+        assertEquals(Path.of("/x/huggingface/hub"), CacheDirs.huggingFaceHub(Map.of("XDG_CACHE_HOME", "/x", "HOME", "/u")));
+        assertEquals(Path.of("/u/.cache/huggingface/hub"), CacheDirs.huggingFaceHub(Map.of("HOME", "/u")));
+        // sentemb's own store: SENTEMB_HOME, XDG_CACHE_HOME/sentemb, HOME/.cache/sentemb (not Java's user.home)
+        assertEquals(Path.of("/s"), CacheDirs.sentembHome(Map.of("SENTEMB_HOME", "/s", "XDG_CACHE_HOME", "/x")));
+        assertEquals(Path.of("/x/sentemb"), CacheDirs.sentembHome(Map.of("XDG_CACHE_HOME", "/x", "HOME", "/u")));
+        assertEquals(Path.of("/u/.cache/sentemb"), CacheDirs.sentembHome(Map.of("HOME", "/u", "SENTEMB_HOME", " ")));
+        assertEquals(Path.of(System.getProperty("user.home"), ".cache", "sentemb"), CacheDirs.sentembHome(Map.of()));
     }
 
     @Test

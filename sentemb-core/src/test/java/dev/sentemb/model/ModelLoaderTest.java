@@ -58,6 +58,26 @@ class ModelLoaderTest {
     }
 
     @Test
+    void metadataThatWouldHurtIsRefusedWithTheFileAndKey() {
+        TinyGguf noContext = TinyGguf.llamaShaped("llama");
+        noContext.metadata.remove("llama.context_length");
+        try (GgufFile f = GgufFile.open(noContext.write(dir.resolve("noctx.gguf")))) {
+            // unknown, not "a limit of 0" blamed on the user's input
+            assertEquals(1 << 20, ModelConfig.fromGguf(f).contextLength());
+        }
+        Object[][] bad = {{"llama.attention.layer_norm_rms_epsilon", Float.NaN, "epsilon"}, {"llama.block_count", Integer.MAX_VALUE, "layers"},
+            {"llama.attention.head_count", 0, "head_count"}, {"llama.rope.freq_base", 0f, "rope base"}};
+        for (Object[] b : bad) {
+            TinyGguf g = TinyGguf.llamaShaped("llama");
+            g.metadata.put((String) b[0], b[1]);
+            try (GgufFile f = GgufFile.open(g.write(dir.resolve("bad.gguf")))) {
+                ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelLoader.load(f, 1));
+                assertTrue(e.getMessage().contains("bad.gguf") && e.getMessage().contains((String) b[2]), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void missingOrMisshapenTensorIsNamed() {
         TinyGguf g = TinyGguf.llamaShaped("llama");
         g.tensors.remove("blk.1.ffn_up.weight");

@@ -246,13 +246,34 @@ class GgufFileTest {
         openFails(new TestGgufWriter().kv("deep", GgufValueType.ARRAY, a).build(), "nests arrays deeper than");
     }
 
-    @Test
-    void invalidUtf8IsReplaced() throws Exception {
+    /** GGUF v3, no tensors, one key/value pair (its key's length comes next). */
+    private static TestGgufWriter.Out headerWithOneKey() {
         TestGgufWriter.Out out = new TestGgufWriter.Out();
         out.bytes("GGUF".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.u32(3);
         out.u64(0);
         out.u64(1);
+        return out;
+    }
+
+    @Test
+    void millionsOfTinyStringsAreRefusedNotDecoded() throws Exception {
+        // 4,000,001 empty strings: 32 MB of file that would decode into hundreds of MB of heap
+        int n = GgufParser.MAX_STRINGS + 1;
+        TestGgufWriter.Out out = headerWithOneKey();
+        out.u64(6);
+        out.bytes("unused".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.u32(GgufValueType.ARRAY.id());
+        out.u32(GgufValueType.STRING.id());
+        out.u64(n);
+        byte[] body = new byte[8 * n];
+        out.bytes(body);
+        openFails(out.toByteArray(), "more than " + GgufParser.MAX_STRINGS + " strings");
+    }
+
+    @Test
+    void invalidUtf8IsReplaced() throws Exception {
+        TestGgufWriter.Out out = headerWithOneKey();
         out.u64(1);
         out.bytes(new byte[] {'k'});
         out.u32(GgufValueType.STRING.id());

@@ -46,6 +46,7 @@ final class EmbeddingService {
             results = pending.await();
         } catch (InterruptedException e) {
             pending.cancel();
+            metrics.forget(pending);
             Thread.currentThread().interrupt();
             throw ApiException.unavailable("the server is stopping");
         }

@@ -90,11 +90,21 @@ public final class EvalRun {
         return out;
     }
 
+    /** The transfer tasks this run scores (empty for an STS-only run). */
+    public List<TransferTask> transferTasks() {
+        return List.copyOf(transfer);
+    }
+
     public Outcome run(Embedder embedder, int kfold) {
         return run(embedder, kfold, ScoringProgress.NONE);
     }
 
     public Outcome run(Embedder embedder, int kfold, ScoringProgress progress) {
+        return run(embedder, kfold, progress, TransferEvaluator.Classifier.SENTEVAL);
+    }
+
+    /** @param classifier the transfer tasks' logistic regression: the reference SentEval's (default) or LIBLINEAR's exact optimum */
+    public Outcome run(Embedder embedder, int kfold, ScoringProgress progress, TransferEvaluator.Classifier classifier) {
         Map<String, float[]> vectors = new HashMap<>();
         int total = 0;
         for (Map.Entry<String, List<String>> e : sentencesByTask().entrySet()) {
@@ -115,7 +125,7 @@ public final class EvalRun {
         for (TransferTask t : transfer) {
             long t0 = System.nanoTime();
             Runnable tick = progress.begin(t.name(), TransferEvaluator.plannedFits(kfold, t));
-            TransferResult r = new TransferEvaluator(kfold, tick).evaluate(t, vectors);
+            TransferResult r = new TransferEvaluator(kfold, tick, classifier).evaluate(t, vectors);
             progress.end(t.name(), r, (System.nanoTime() - t0) / 1e9);
             trOut.add(r);
         }

@@ -3,15 +3,13 @@ package dev.sentemb.eval.transfer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.hipparchus.random.MersenneTwister;
 
 /**
  * Stratified k-fold splits exactly as SentEval draws them: scikit-learn's
  * {@code StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)}, a fresh NumPy
  * {@code RandomState(seed)} per split. Classes are numbered in order of first appearance; fold i gets
  * as many samples of each class as the i-th stride of the label-sorted list holds; each class's list
- * of fold numbers is shuffled (NumPy's legacy Fisher-Yates over MT19937, the same generator and
- * seeding as Hipparchus's {@link MersenneTwister}) and dealt to that class's samples in index order.
+ * of fold numbers is shuffled (NumPy's legacy Fisher-Yates over MT19937, {@link Mt19937}) and dealt to that class's samples in index order.
  * Checked sample for sample against scikit-learn (tools/oracle/fold_fixtures.py).
  */
 public final class StratifiedFolds {
@@ -79,7 +77,7 @@ public final class StratifiedFolds {
                 allocation[pos % k][c]++;
             }
         }
-        MersenneTwister rng = new MersenneTwister((int) seed);
+        Mt19937 rng = new Mt19937(seed);
         int[] fold = new int[n];
         for (int c = 0; c < classes; c++) {
             int[] folds = new int[count[c]];
@@ -89,7 +87,7 @@ public final class StratifiedFolds {
                     folds[at++] = f;
                 }
             }
-            shuffle(folds, rng);
+            rng.shuffle(folds);
             at = 0;
             for (int i = 0; i < n; i++) {
                 if (enc[i] == c) {
@@ -98,30 +96,5 @@ public final class StratifiedFolds {
             }
         }
         return fold;
-    }
-
-    /** NumPy's legacy {@code RandomState.shuffle}: Fisher-Yates from the end, j drawn by masked rejection. */
-    private static void shuffle(int[] a, MersenneTwister rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = (int) interval(rng, i);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
-
-    /** NumPy's {@code random_interval}: a uniform value in [0, max], 32-bit draws masked to max's bit width. */
-    private static long interval(MersenneTwister rng, long max) {
-        long mask = max;
-        mask |= mask >>> 1;
-        mask |= mask >>> 2;
-        mask |= mask >>> 4;
-        mask |= mask >>> 8;
-        mask |= mask >>> 16;
-        long v;
-        do {
-            v = (rng.nextInt() & 0xffffffffL) & mask;
-        } while (v > max);
-        return v;
     }
 }

@@ -12,13 +12,38 @@ import java.util.stream.IntStream;
  * SentEval's three classifier protocols over frozen embeddings (validation.py in SentEval): the L2 grid
  * is SentEval's PyTorch one, 1e-5 … 1e-2, and every score is ×100 rounded to two decimals before the
  * arg-max, so ties go to the weaker regulariser first as in {@code np.argmax}. Seeds are fixed (1111).
+ * Two classifiers: {@link Classifier#SENTEVAL} is the reference's own (early-stopped Adam; a search fit
+ * stops early on the fold it is scored on, a final fit on 5% of its training rows, as validation.py
+ * does), {@link Classifier#LIBLINEAR} the exact optimum of the same regularised loss.
  */
 public final class TransferEvaluator {
     public static final double[] L2_GRID = {1e-5, 1e-4, 1e-3, 1e-2};
     public static final long SEED = 1111;
 
+    /** Which logistic regression fits the features. */
+    public enum Classifier {
+        /** SentEval's PyTorchClassifier in the reference's test mode ({@link SentEvalClassifier}): numbers comparable with the paper's. */
+        SENTEVAL,
+        /** LIBLINEAR's exact optimum of the same loss ({@link LogisticRegression}). */
+        LIBLINEAR;
+
+        public static Classifier parse(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "senteval" -> SENTEVAL;
+                case "liblinear" -> LIBLINEAR;
+                default -> throw new IllegalArgumentException("unknown classifier '" + s + "' (expected senteval or liblinear)");
+            };
+        }
+
+        public String label() {
+            return this == SENTEVAL ? "senteval (PyTorchClassifier: Adam, batch 64, epoch size 4, tenacity 5, seed 1111)"
+                    : "liblinear (exact L2-regularised logistic regression)";
+        }
+    }
+
     private final int kfold;
     private final Runnable fitDone;
+    private final Classifier classifier;
 
     /** @param kfold folds of the outer and inner searches (the reference's test mode uses 10) */
     public TransferEvaluator(int kfold) {
@@ -27,8 +52,13 @@ public final class TransferEvaluator {
 
     /** @param fitDone called (from any thread) after each logistic-regression fit, for progress */
     public TransferEvaluator(int kfold, Runnable fitDone) {
+        this(kfold, fitDone, Classifier.SENTEVAL);
+    }
+
+    public TransferEvaluator(int kfold, Runnable fitDone, Classifier classifier) {
         this.kfold = kfold;
         this.fitDone = fitDone;
+        this.classifier = classifier;
     }
 
     /** The logistic-regression fits {@link #evaluate} makes for a task (a one-vs-rest fit counts once). */
@@ -42,10 +72,53 @@ public final class TransferEvaluator {
         };
     }
 
-    private LogisticRegression fit(Feature[][] rows, int[] labels, int[] idx, double l2) {
-        LogisticRegression m = LogisticRegression.fit(rows, labels, idx, l2);
+    /** Features in the form each classifier reads (LIBLINEAR's rows made once, on first use). */
+    static final class Data {
+        final float[][] x;
+        private Feature[][] rows;
+
+        Data(float[][] x) {
+            this.x = x;
+        }
+
+        synchronized Feature[][] rows() {
+            if (rows == null) {
+                rows = LogisticRegression.features(x);
+            }
+            return rows;
+        }
+    }
+
+    /** A fitted classifier, whichever it is. */
+    interface Fitted {
+        int predict(Data d, int i);
+
+        default double accuracy(Data d, int[] y, int[] idx) {
+            int ok = 0;
+            for (int i : idx) {
+                if (predict(d, i) == y[i]) {
+                    ok++;
+                }
+            }
+            return (double) ok / idx.length;
+        }
+    }
+
+    /**
+     * Fits on the rows {@code train} of {@code d}; {@code dev} are the rows SentEval's classifier checks
+     * for early stopping (null: 5% of the training rows). LIBLINEAR needs no dev rows.
+     */
+    private Fitted fit(Data d, int[] y, int classes, int[] train, int[] dev, double l2) {
+        Fitted f;
+        if (classifier == Classifier.SENTEVAL) {
+            SentEvalClassifier m = SentEvalClassifier.fit(d.x, y, classes, train, dev, l2, SEED);
+            f = (data, i) -> m.predict(data.x[i]);
+        } else {
+            LogisticRegression m = LogisticRegression.fit(d.rows(), y, train, l2);
+            f = (data, i) -> m.predict(data.rows()[i]);
+        }
         fitDone.run();
-        return m;
+        return f;
     }
 
     /** Scores a task; training samples are first put in SentEval's order, over which its folds are drawn. */
@@ -71,9 +144,21 @@ public final class TransferEvaluator {
         };
     }
 
+    /** SentEval's nclasses: the labels are 0 … n−1. */
+    private static int classes(int[]... ys) {
+        int max = 0;
+        for (int[] y : ys) {
+            for (int v : y) {
+                max = Math.max(max, v);
+            }
+        }
+        return Math.max(2, max + 1);
+    }
+
     /** MR, CR, SUBJ, MPQA: for each outer fold, pick λ by an inner k-fold on its train part, then test. */
     TransferResult innerKFold(String name, float[][] x, int[] y) {
-        Feature[][] rows = LogisticRegression.features(x);
+        Data d = new Data(x);
+        int classes = classes(y);
         List<Double> dev = new ArrayList<>();
         List<Double> test = new ArrayList<>();
         List<Double> chosen = new ArrayList<>();
@@ -87,52 +172,64 @@ public final class TransferEvaluator {
                     StratifiedFolds.Split s = inner.get(f);
                     int[] tr = pick(outer.train(), s.train());
                     int[] te = pick(outer.train(), s.test());
-                    return fit(rows, y, tr, l2).accuracy(rows, y, te);
+                    return fit(d, y, classes, tr, te, l2).accuracy(d, y, te);
                 }).sum() / inner.size();
                 scores[r] = round2(100 * mean);
             }
             int best = argmax(scores);
             chosen.add(L2_GRID[best]);
             dev.add(scores[best]);
-            test.add(round2(100 * fit(rows, y, outer.train(), L2_GRID[best]).accuracy(rows, y, outer.test())));
+            test.add(round2(100 * fit(d, y, classes, outer.train(), null, L2_GRID[best]).accuracy(d, y, outer.test())));
         }
         return new TransferResult(name, round2(mean(dev)), round2(mean(test)), x.length, x.length, null, chosen);
     }
 
     /** TREC, MRPC: pick λ by k-fold on train, fit on all of train, score test. */
     TransferResult kFold(String name, float[][] trainX, int[] trainY, float[][] testX, int[] testY, boolean f1) {
-        Feature[][] rows = LogisticRegression.features(trainX);
-        Feature[][] testRows = LogisticRegression.features(testX);
+        Data d = new Data(trainX);
+        Data t = new Data(testX);
+        int classes = classes(trainY, testY);
         List<StratifiedFolds.Split> folds = StratifiedFolds.split(trainY, kfold, SEED);
         double[] scores = new double[L2_GRID.length];
         for (int r = 0; r < L2_GRID.length; r++) {
             double l2 = L2_GRID[r];
             double mean = folds.parallelStream()
-                    .mapToDouble(s -> fit(rows, trainY, s.train(), l2).accuracy(rows, trainY, s.test())).sum() / folds.size();
+                    .mapToDouble(s -> fit(d, trainY, classes, s.train(), s.test(), l2).accuracy(d, trainY, s.test())).sum() / folds.size();
             scores[r] = round2(100 * mean);
         }
         int best = argmax(scores);
-        LogisticRegression clf = fit(rows, trainY, all(trainY.length), L2_GRID[best]);
+        Fitted clf = fit(d, trainY, classes, all(trainY.length), null, L2_GRID[best]);
         int[] testIdx = all(testY.length);
-        Double f = f1 ? round2(100 * f1(clf, testRows, testY)) : null;
-        return new TransferResult(name, scores[best], round2(100 * clf.accuracy(testRows, testY, testIdx)), trainY.length, testY.length, f,
+        Double f = f1 ? round2(100 * f1(clf, t, testY)) : null;
+        return new TransferResult(name, scores[best], round2(100 * clf.accuracy(t, testY, testIdx)), trainY.length, testY.length, f,
                 List.of(L2_GRID[best]));
     }
 
-    /** SST2: pick λ on dev, score test with the model fitted at that λ. */
+    /** SST2: pick λ on dev, score test with the model fitted at that λ (SentEval refits it with the same seed: the same model). */
     TransferResult split(String name, float[][] trainX, int[] trainY, float[][] devX, int[] devY, float[][] testX, int[] testY) {
-        Feature[][] rows = LogisticRegression.features(trainX);
-        Feature[][] devRows = LogisticRegression.features(devX);
-        Feature[][] testRows = LogisticRegression.features(testX);
-        int[] trainIdx = all(trainY.length);
-        LogisticRegression[] fits = new LogisticRegression[L2_GRID.length];
+        // one matrix: train rows, then dev, then test, so a fit can check dev rows for early stopping
+        int nTr = trainX.length, nDev = devX.length;
+        float[][] x = new float[nTr + nDev + testX.length][];
+        int[] y = new int[x.length];
+        System.arraycopy(trainX, 0, x, 0, nTr);
+        System.arraycopy(devX, 0, x, nTr, nDev);
+        System.arraycopy(testX, 0, x, nTr + nDev, testX.length);
+        System.arraycopy(trainY, 0, y, 0, nTr);
+        System.arraycopy(devY, 0, y, nTr, nDev);
+        System.arraycopy(testY, 0, y, nTr + nDev, testY.length);
+        Data d = new Data(x);
+        int classes = classes(y);
+        int[] trainIdx = all(nTr);
+        int[] devIdx = IntStream.range(nTr, nTr + nDev).toArray();
+        int[] testIdx = IntStream.range(nTr + nDev, x.length).toArray();
+        Fitted[] fits = new Fitted[L2_GRID.length];
         double[] scores = new double[L2_GRID.length];
-        IntStream.range(0, L2_GRID.length).parallel().forEach(r -> fits[r] = fit(rows, trainY, trainIdx, L2_GRID[r]));
+        IntStream.range(0, L2_GRID.length).parallel().forEach(r -> fits[r] = fit(d, y, classes, trainIdx, devIdx, L2_GRID[r]));
         for (int r = 0; r < L2_GRID.length; r++) {
-            scores[r] = round2(100 * fits[r].accuracy(devRows, devY, all(devY.length)));
+            scores[r] = round2(100 * fits[r].accuracy(d, y, devIdx));
         }
         int best = argmax(scores);
-        return new TransferResult(name, scores[best], round2(100 * fits[best].accuracy(testRows, testY, all(testY.length))), devY.length,
+        return new TransferResult(name, scores[best], round2(100 * fits[best].accuracy(d, y, testIdx)), devY.length,
                 testY.length, null, List.of(L2_GRID[best]));
     }
 
@@ -169,10 +266,10 @@ public final class TransferEvaluator {
     }
 
     /** F1 of the positive class (label 1), as scikit-learn's {@code f1_score} for binary labels. */
-    static double f1(LogisticRegression clf, Feature[][] rows, int[] y) {
+    static double f1(Fitted clf, Data d, int[] y) {
         int tp = 0, fp = 0, fn = 0;
         for (int i = 0; i < y.length; i++) {
-            int p = clf.predict(rows[i]);
+            int p = clf.predict(d, i);
             if (p == 1 && y[i] == 1) {
                 tp++;
             } else if (p == 1) {
