@@ -1,0 +1,157 @@
+package dev.sentemb.spark;
+
+import dev.sentemb.load.ModelSpec;
+import dev.sentemb.model.PassOptions;
+import dev.sentemb.strategy.Pooling;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Objects;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * sentemb as a DataFrame transformation: {@link #embed} returns every input row with its embedding, or with
+ * the reason it has none. Each executor JVM loads the model once ({@link ExecutorModels}) and embeds each
+ * partition in packed batches through the core's engine, so the vectors are the library's, bit for bit,
+ * however the rows are partitioned.
+ */
+public final class SentembSpark {
+    /** The added columns: the vector ({@code array<float>}, null when the row failed), the reason, the prompt's tokens. */
+    public static final String EMBEDDING = "embedding";
+    public static final String ERROR = "error";
+    public static final String TOKENS = "tokens";
+
+    private SentembSpark() {}
+
+    /**
+     * The rows of {@code df} with an {@code embedding} column ({@code array<float>}) and an {@code error}
+     * column (null when fine; otherwise why this row has no vector: the row is kept, never dropped), and a
+     * {@code tokens} column (the prompt's token count) when {@link Options#tokens} is on. Lazy, like every
+     * Dataset transformation; within a partition the rows keep their order.
+     */
+    public static Dataset<Row> embed(Dataset<Row> df, String textColumn, ModelSpec spec, Options opts) {
+        return embed(df, textColumn, spec, opts, null);
+    }
+
+    static Dataset<Row> embed(Dataset<Row> df, String textColumn, ModelSpec spec, Options opts, LongAccumulator rowsDone) {
+        Objects.requireNonNull(df, "df");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(opts, "opts");
+        StructType in = df.schema();
+        int text = Arrays.asList(in.fieldNames()).indexOf(textColumn);
+        if (text < 0) {
+            throw new IllegalArgumentException("no column '" + textColumn + "' to embed; the columns are "
+                    + String.join(", ", in.fieldNames()));
+        }
+        if (!(in.fields()[text].dataType() instanceof StringType)) {
+            throw new IllegalArgumentException("column '" + textColumn + "' holds " + in.fields()[text].dataType().simpleString()
+                    + ", not strings");
+        }
+        for (String added : opts.tokens() ? new String[] {EMBEDDING, ERROR, TOKENS} : new String[] {EMBEDDING, ERROR}) {
+            if (Arrays.asList(in.fieldNames()).contains(added)) {
+                throw new IllegalArgumentException("the input already has a column '" + added
+                        + "', which embed adds; rename or drop it first");
+            }
+        }
+        StructType out = in.add(EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), true)
+                .add(ERROR, DataTypes.StringType, true);
+        if (opts.tokens()) {
+            out = out.add(TOKENS, DataTypes.IntegerType, true);
+        }
+        return df.mapPartitions(new PartitionEmbedder(spec, opts, text, rowsDone), Encoders.row(out));
+    }
+
+    /** Closes every model this JVM loaded for Spark tasks (an application that is done embedding may call it). */
+    public static void releaseModels() {
+        ExecutorModels.closeAll();
+    }
+
+    /**
+     * How rows become vectors; every field has the library's default.
+     *
+     * @param template  {@code eol}, {@code icl:<name>} or a template in the underscore form
+     * @param pooling   last token (PromptEOL) or mean
+     * @param layer     the hidden-state index read ({@link PassOptions#FINAL_LAYER}: the final norm's output)
+     * @param normalize scale each vector to unit length
+     * @param maxTokens prompts longer than this fail their row (or are cut with {@code truncate}); 0: the model's context
+     * @param truncate  cut an over-long sentence (its last tokens; the template stays whole) instead of failing it
+     * @param batchRows rows handed to the engine at a time by one task (the engine packs them, with other tasks' rows, into passes)
+     * @param threads   threads of the executor's model; 0: {@code spark.executor.cores} if set, else every core
+     * @param sha256    the model file's expected SHA-256, checked once per executor JVM; null: only a registry model's own check
+     * @param tokens    add the {@code tokens} column
+     */
+    public record Options(String template, Pooling pooling, int layer, boolean normalize, int maxTokens, boolean truncate,
+                          int batchRows, int threads, String sha256, boolean tokens) implements Serializable {
+        public Options {
+            Objects.requireNonNull(template, "template");
+            Objects.requireNonNull(pooling, "pooling");
+            PassOptions.checkLayer(layer);
+            if (maxTokens < 0) {
+                throw new IllegalArgumentException("maxTokens must be 0 (the model's context) or positive, not " + maxTokens);
+            }
+            if (batchRows < 1) {
+                throw new IllegalArgumentException("batchRows must be at least 1, not " + batchRows);
+            }
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads must be 0 (automatic) or positive, not " + threads);
+            }
+            if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits, not '" + sha256 + "'");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options("eol", Pooling.LAST, PassOptions.FINAL_LAYER, false, 0, false, 256, 0, null, false);
+        }
+
+        public Options withTemplate(String t) {
+            return new Options(t, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+        }
+
+        public Options withPooling(Pooling p) {
+            return new Options(template, p, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+        }
+
+        public Options withLayer(int l) {
+            return new Options(template, pooling, l, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+        }
+
+        public Options withNormalize(boolean on) {
+            return new Options(template, pooling, layer, on, maxTokens, truncate, batchRows, threads, sha256, tokens);
+        }
+
+        public Options withMaxTokens(int n) {
+            return new Options(template, pooling, layer, normalize, n, truncate, batchRows, threads, sha256, tokens);
+        }
+
+        public Options withTruncate(boolean on) {
+            return new Options(template, pooling, layer, normalize, maxTokens, on, batchRows, threads, sha256, tokens);
+        }
+
+        public Options withBatchRows(int n) {
+            return new Options(template, pooling, layer, normalize, maxTokens, truncate, n, threads, sha256, tokens);
+        }
+
+        public Options withThreads(int n) {
+            return new Options(template, pooling, layer, normalize, maxTokens, truncate, batchRows, n, sha256, tokens);
+        }
+
+        public Options withSha256(String hex) {
+            return new Options(template, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, hex, tokens);
+        }
+
+        public Options withTokens(boolean on) {
+            return new Options(template, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, on);
+        }
+
+        /** The options that decide the encoder (the per-JVM cache key): not how rows are fed to it. */
+        Options encoderKey() {
+            return new Options(template, pooling, layer, normalize, maxTokens, truncate, 1, threads, sha256, false);
+        }
+    }
+}
