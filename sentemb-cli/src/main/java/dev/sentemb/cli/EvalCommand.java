@@ -84,51 +84,22 @@ final class EvalCommand implements Callable<Integer> {
         List<String> names = TaskNames.expand(tasks);
         Path dir = DataDir.resolve(data);
         EvalRun run = EvalRun.load(dir, names); // every data file is checked before any embedding
-        long t0 = System.nanoTime();
-        EvalRun.Outcome out;
-        String modelName, modelFile, sha = null, template, pool;
-        Long bytes = null;
-        ResumedWork resumed = null;
+        EvalReport rep;
         if (embeddings != null) {
+            long t0 = System.nanoTime();
             Map<String, float[]> table = EmbeddingFile.read(embeddings);
-            out = run.run((task, sentences) -> lookup(table, sentences), kfold, Progress.forScoring(), clf);
-            modelName = embeddings.getFileName().toString();
-            modelFile = embeddings.toString();
-            template = "(precomputed)";
-            pool = null;
+            EvalRun.Outcome out = run.run((task, sentences) -> lookup(table, sentences), kfold, Progress.forScoring(), clf);
+            rep = report(embeddings.getFileName().toString(), embeddings.toString(), null, null, "(precomputed)", null, run, out, clf,
+                    kfold, dir, (System.nanoTime() - t0) / 1e9, null);
         } else {
-            try (Encoder enc = model.encoder().build()) {
-                modelName = model.model;
-                modelFile = enc.modelPath().toString();
-                bytes = Files.isRegularFile(enc.modelPath()) ? Files.size(enc.modelPath()) : null;
-                sha = ModelRegistry.find(model.model).map(KnownModel::sha256).orElse(null);
-                template = model.templateSpec();
-                pool = model.readout();
-                Path cacheRoot = cacheDir != null ? cacheDir : ModelStore.standard().home().resolve("eval-cache");
-                EmbeddingCache cache = noCache ? null
-                        : new EmbeddingCache(EmbeddingCache.fileFor(cacheRoot, enc.modelPath(), enc.prompt("*sent_0*"), model.readout()));
-                TaskEmbedder embedder = new TaskEmbedder(enc, cache, Progress.forEmbedding());
-                if (embedder.resumable() > 0) {
-                    System.err.printf("sentemb: resuming with %d cached embeddings from %s%n", embedder.resumable(), cache.file());
-                }
-                out = run.run(embedder::embed, kfold, Progress.forScoring(), clf);
-                resumed = embedder.resumed();
-            }
+            Path cacheRoot = noCache ? null : cacheDir != null ? cacheDir : ModelStore.standard().home().resolve("eval-cache");
+            rep = evaluate(model.encoder(), model.model, model.templateSpec(), model.readout(), run, clf, kfold, dir, cacheRoot);
         }
-        double wall = (System.nanoTime() - t0) / 1e9;
-        Map<String, String> versions = new LinkedHashMap<>();
-        versions.put("sentemb", Main.class.getAnnotation(picocli.CommandLine.Command.class).version()[0]);
-        versions.put("java", System.getProperty("java.version"));
-        versions.put("senteval_protocol", "kongds/scaling_sentemb SentEval, test mode (kfold " + kfold + ")");
-        if (!run.transferTasks().isEmpty()) {
-            versions.put("transfer_classifier", clf.label());
-        }
-        EvalReport rep = new EvalReport(modelName, modelFile, sha, bytes, template, pool, versions, Instant.now().toString(), dir.toString(), wall,
-                resumed, out.sentences(), out.sts(), out.sts().isEmpty() ? null : StsTable.average(out.sts()).stream().boxed().findFirst().orElse(null),
-                out.transfer(), out.transfer().isEmpty() ? null : Markdown.transferAverage(out.transfer()), out.stsbScatter());
         String md = Markdown.tables(List.of(rep));
         System.out.print(md);
-        System.out.printf(Locale.ROOT, "(%d distinct sentences, %d task%s, %.1f s", out.sentences(), names.size(), names.size() == 1 ? "" : "s", wall);
+        System.out.printf(Locale.ROOT, "(%d distinct sentences, %d task%s, %.1f s", rep.sentences(), names.size(), names.size() == 1 ? "" : "s",
+                rep.wallSeconds());
+        ResumedWork resumed = rep.resumed();
         if (resumed != null) {
             System.out.printf(Locale.ROOT, "; %d embeddings resumed from the cache, %.1f s in the runs that made them%s", resumed.count(),
                     resumed.seconds(), resumed.untimed() > 0 ? " (" + resumed.untimed() + " of them made before times were recorded)" : "");
@@ -136,8 +107,44 @@ final class EvalCommand implements Callable<Integer> {
         System.out.println(")");
         OutputFiles.writeString(output, rep.toJson(), outputs.mkdirs);
         OutputFiles.writeString(markdown, md, outputs.mkdirs);
-        OutputFiles.writeString(report, HtmlReport.render("sentemb eval: " + modelName, List.of(rep)), outputs.mkdirs);
+        OutputFiles.writeString(report, HtmlReport.render("sentemb eval: " + rep.model(), List.of(rep)), outputs.mkdirs);
         return ExitCodes.OK;
+    }
+
+    /**
+     * Builds the encoder, embeds every distinct sentence of the run's tasks (resuming from the cache under
+     * {@code cacheRoot} unless it is null), scores them and returns the report. Shared by eval and compare.
+     */
+    static EvalReport evaluate(Encoder.Builder builder, String modelName, String template, String readout, EvalRun run,
+                               TransferEvaluator.Classifier clf, int kfold, Path dataDir, Path cacheRoot) throws java.io.IOException {
+        long t0 = System.nanoTime();
+        try (Encoder enc = builder.build()) {
+            Long bytes = Files.isRegularFile(enc.modelPath()) ? Files.size(enc.modelPath()) : null;
+            String sha = ModelRegistry.find(modelName).map(KnownModel::sha256).orElse(null);
+            EmbeddingCache cache = cacheRoot == null ? null
+                    : new EmbeddingCache(EmbeddingCache.fileFor(cacheRoot, enc.modelPath(), enc.prompt("*sent_0*"), readout));
+            TaskEmbedder embedder = new TaskEmbedder(enc, cache, Progress.forEmbedding());
+            if (embedder.resumable() > 0) {
+                System.err.printf("sentemb: resuming with %d cached embeddings from %s%n", embedder.resumable(), cache.file());
+            }
+            EvalRun.Outcome out = run.run(embedder::embed, kfold, Progress.forScoring(), clf);
+            return report(modelName, enc.modelPath().toString(), sha, bytes, template, readout, run, out, clf, kfold, dataDir,
+                    (System.nanoTime() - t0) / 1e9, embedder.resumed());
+        }
+    }
+
+    private static EvalReport report(String modelName, String modelFile, String sha, Long bytes, String template, String readout, EvalRun run,
+                                     EvalRun.Outcome out, TransferEvaluator.Classifier clf, int kfold, Path dir, double wall, ResumedWork resumed) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("sentemb", Main.class.getAnnotation(picocli.CommandLine.Command.class).version()[0]);
+        versions.put("java", System.getProperty("java.version"));
+        versions.put("senteval_protocol", "kongds/scaling_sentemb SentEval, test mode (kfold " + kfold + ")");
+        if (!run.transferTasks().isEmpty()) {
+            versions.put("transfer_classifier", clf.label());
+        }
+        return new EvalReport(modelName, modelFile, sha, bytes, template, readout, versions, Instant.now().toString(), dir.toString(), wall,
+                resumed, out.sentences(), out.sts(), out.sts().isEmpty() ? null : StsTable.average(out.sts()).stream().boxed().findFirst().orElse(null),
+                out.transfer(), out.transfer().isEmpty() ? null : Markdown.transferAverage(out.transfer()), out.stsbScatter());
     }
 
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Entry point of bin/sentemb. */
 @Command(name = "sentemb", mixinStandardHelpOptions = true, version = "sentemb 0.1.0",
         description = "PromptEOL sentence embeddings from decoder-only LLMs (Jiang et al., 2024), in Java.",
-        subcommands = {EmbedCommand.class, TokenizeCommand.class, InfoCommand.class, EvalCommand.class, SearchDemosCommand.class, TrainCommand.class, ServeCommand.class, LoadCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class,
+        subcommands = {EmbedCommand.class, TokenizeCommand.class, InfoCommand.class, EvalCommand.class, CompareCommand.class, SearchDemosCommand.class, TrainCommand.class, ServeCommand.class, LoadCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class,
                 dev.sentemb.spark.SparkEmbedCommand.class,
                 FetchCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {

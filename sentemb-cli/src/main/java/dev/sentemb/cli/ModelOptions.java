@@ -6,6 +6,7 @@ import dev.sentemb.load.ModelRegistry;
 import dev.sentemb.load.ModelStore;
 import dev.sentemb.model.PassOptions;
 import dev.sentemb.strategy.Pooling;
+import dev.sentemb.strategy.Strategies;
 import dev.sentemb.tokenizer.HfTokenizers;
 import dev.sentemb.tokenizer.Tokenizer;
 import dev.sentemb.tokenizer.Tokenizers;
@@ -33,18 +34,24 @@ final class ModelOptions {
     @Option(names = "--q8", description = "Quantize a Hugging Face model's weights to Q8_0 on load (a quarter of the fp32 memory).")
     boolean q8;
 
-    @Option(names = "--template", defaultValue = "eol", paramLabel = "TEMPLATE",
-            description = "eol (This sentence : \"[X]\" means in one word:\"), icl:<name> (a reference demonstration, e.g. "
-                    + "icl:smoking, icl:opt-1.3b, icl:best: the winner of search-demos for this model), or a template in the reference's underscore form with *sent_0*. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--template", paramLabel = "TEMPLATE",
+            description = "eol (This sentence : \"[X]\" means in one word:\"), pretcot or ke (Zhang et al. 2024's prompts), icl:<name> (a reference demonstration, e.g. "
+                    + "icl:smoking, icl:opt-1.3b, icl:best: the winner of search-demos for this model), or a template in the reference's underscore form with *sent_0*. Default: eol, or the --strategy's.")
     String template;
+
+    @Option(names = "--strategy", paramLabel = "NAME",
+            description = "A named embedding strategy, set as its authors set it: prompteol (default), pretcot, ke (Pretended CoT and "
+                    + "Knowledge Enhancement, Zhang et al. 2024: their prompt, read at hidden_states[-2]). --template or --layer given too override its parts.")
+    String strategy;
 
     @Option(names = "--pooling", defaultValue = "last", paramLabel = "last|mean",
             description = "The prompt's last token (PromptEOL) or the mean over its tokens. Default: ${DEFAULT-VALUE}.")
     String pooling;
 
     @Option(names = "--layer", paramLabel = "N",
-            description = "Read the hidden states of layer N (0 = embeddings, as Hugging Face's hidden_states index) instead of the "
-                    + "final norm's output; earlier layers cost less. Default: the final layer.")
+            description = "Read the hidden states of layer N (0 = embeddings, as Hugging Face's hidden_states index; negative counts from the end, "
+                    + "-1 the final norm's output, -2 the residual stream before the last block) instead of the final norm's output; "
+                    + "earlier layers cost less. Default: the final layer, or the --strategy's.")
     Integer layer;
 
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: all cores.")
@@ -75,8 +82,14 @@ final class ModelOptions {
         return Files.isDirectory(p) ? HfTokenizers.fromDirectory(p) : Tokenizers.fromGguf(p);
     }
 
-    /** The template as given, with {@code icl:best} replaced by the stored winner of search-demos for this model. */
+    /** The named strategy, if one was given. */
+    Strategies.Named named() {
+        return strategy == null ? null : Strategies.require(strategy);
+    }
+
+    /** The template as given (or the strategy's; eol by default), {@code icl:best} replaced by the stored winner of search-demos. */
     String templateSpec() {
+        String template = template();
         if (!"icl:best".equals(template)) {
             return template;
         }
@@ -85,16 +98,26 @@ final class ModelOptions {
                         + "); run: sentemb search-demos --model " + model));
     }
 
+    /** The template option's value: as given, else the strategy's, else eol. */
+    String template() {
+        return template != null ? template : strategy != null ? named().template() : "eol";
+    }
+
+    /** The layer read: as given, else the strategy's, else the final layer. */
+    int layer() {
+        return layer != null ? layer : strategy != null ? named().layer() : PassOptions.FINAL_LAYER;
+    }
+
     /** The read-out, as the eval cache and reports name it: the pooling, and the layer when it is not the final one. */
     String readout() {
-        String r = layer == null ? pooling : pooling + "@layer" + layer;
+        String r = layer() == PassOptions.FINAL_LAYER ? pooling : pooling + "@layer" + layer();
         return truncate ? r + "@truncate" + (maxTokens == null ? "" : maxTokens) : r;
     }
 
     Encoder.Builder encoder() {
         Encoder.Builder b = Encoder.builder(model).template(templateSpec()).fetchProgress(Progress.forFetch(model))
                 .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).packedWeights(packedMb << 20).pooling(Pooling.parse(pooling))
-                .layer(layer == null ? PassOptions.FINAL_LAYER : layer);
+                .layer(layer());
         if (threads != null) {
             b.threads(threads);
         }

@@ -33,7 +33,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PromptTemplate template = Templates.resolve(model.template);
+        PromptTemplate template = Templates.resolve(model.template());
         long skipped = 0;
         Tokenizer tok = model.tokenizer();
         try (InputReader reader = InputReader.open(input, inputFormat);

@@ -4,10 +4,12 @@ package dev.sentemb.model;
  * What one forward pass returns and who may look inside it: the hidden states of layer
  * {@code outputLayer} (Hugging Face's {@code hidden_states} index: 0 is the embeddings, L the residual
  * stream after L blocks, the model's layer count — or {@link #FINAL_LAYER} — the final norm's output,
- * {@code hidden_states[-1]}), and an optional hook called after every block. A pass that stops at an
- * earlier layer computes only the blocks before it.
+ * {@code hidden_states[-1]}), and an optional hook called after every block. A negative index counts from
+ * the end as Python's {@code hidden_states[i]} does: -2 is the residual stream before the last block (what
+ * PretCoT and Knowledge Enhancement read). A pass that stops at an earlier layer computes only the blocks
+ * before it.
  *
- * @param outputLayer {@link #FINAL_LAYER} or 0 .. layers
+ * @param outputLayer 0 .. layers, or -1 .. -(layers + 1) from the end ({@link #FINAL_LAYER}: the last)
  * @param hook        called after each block, or null
  */
 public record PassOptions(int outputLayer, LayerHook hook) {
@@ -20,24 +22,28 @@ public record PassOptions(int outputLayer, LayerHook hook) {
         checkLayer(outputLayer);
     }
 
-    /** {@code layer} if it can name an output layer ({@link #FINAL_LAYER} or ≥ 0); the model's depth is checked by {@link #resolve}. */
+    /** {@code layer}: any index can name an output layer on some model; the model's depth is checked by {@link #resolve}. */
     public static int checkLayer(int layer) {
-        if (layer < FINAL_LAYER) {
-            throw new IllegalArgumentException("output layer must be " + FINAL_LAYER + " (final) or 0 .. layers, got " + layer);
+        if (layer < -MAX_LAYERS || layer > MAX_LAYERS) {
+            throw new IllegalArgumentException("output layer " + layer + " is out of any model's range (-" + MAX_LAYERS + " .. " + MAX_LAYERS + ")");
         }
         return layer;
     }
+
+    private static final int MAX_LAYERS = 1 << 16;
 
     /** The hidden states of layer {@code layer} (HF's hidden_states index), no hook. */
     public static PassOptions layer(int layer) {
         return new PassOptions(layer, null);
     }
 
-    /** The output layer on a model of {@code layers} blocks: layers for {@link #FINAL_LAYER}. */
+    /** The output layer on a model of {@code layers} blocks (0 .. layers): layers for {@link #FINAL_LAYER}, layers + 1 + i for i < 0. */
     public int resolve(int layers) {
-        if (outputLayer > layers) {
-            throw new InvalidInputException("output layer " + outputLayer + " on a model of " + layers + " layers (0 .. " + layers + ")");
+        int l = outputLayer < 0 ? layers + 1 + outputLayer : outputLayer;
+        if (l < 0 || l > layers) {
+            throw new InvalidInputException("output layer " + outputLayer + " on a model of " + layers + " layers (0 .. " + layers
+                    + ", or -1 .. -" + (layers + 1) + " counted from the end)");
         }
-        return outputLayer == FINAL_LAYER ? layers : outputLayer;
+        return l;
     }
 }

@@ -183,9 +183,15 @@ class EncoderTest {
         var e = assertThrows(dev.sentemb.model.InvalidInputException.class,
                 () -> Encoder.builder(TestModels.require("smollm2-135m").toString()).layer(layers + 1).build());
         assertTrue(e.getMessage().contains("output layer " + (layers + 1)), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Encoder.builder("smollm2-135m").layer(-2));
+        var below = assertThrows(dev.sentemb.model.InvalidInputException.class,
+                () -> Encoder.builder(TestModels.require("smollm2-135m").toString()).layer(-(layers + 2)).build());
+        assertTrue(below.getMessage().contains("counted from the end"), below.getMessage());
         try (Encoder early = Encoder.builder(TestModels.require("smollm2-135m").toString()).layer(layers).build()) {
             assertArrayEquals(enc.embed("A man plays a guitar."), early.embed("A man plays a guitar."), "layer n is the final layer");
+        }
+        try (Encoder fromEnd = Encoder.builder(TestModels.require("smollm2-135m").toString()).layer(-2).build();
+             Encoder counted = Encoder.builder(TestModels.require("smollm2-135m").toString()).layer(layers - 1).build()) {
+            assertArrayEquals(counted.embed("A man plays a guitar."), fromEnd.embed("A man plays a guitar."), "-2 is hidden_states[-2]");
         }
     }
 }

@@ -75,6 +75,11 @@ class LayerChoiceTest {
                 assertThrows(IllegalArgumentException.class, () -> m.forward(suffixes, cached, other), "a prefix serves its own pass only");
             }
             assertThrows(InvalidInputException.class, () -> m.forward(prompts, null, PassOptions.layer(layers + 1)));
+            for (int back = 1; back <= layers + 1; back++) { // Python's hidden_states[-back]
+                assertArrayEquals(m.forward(prompts, null, PassOptions.layer(layers + 1 - back)).lastToken(1),
+                        m.forward(prompts, null, PassOptions.layer(-back)).lastToken(1), name + ": layer -" + back);
+            }
+            assertThrows(InvalidInputException.class, () -> m.forward(prompts, null, PassOptions.layer(-(layers + 2))));
         }
     }
 

@@ -114,6 +114,9 @@ public final class SparkEmbedCommand implements Callable<Integer> {
 
     private int runJob() {
         SparkEmbedMain.quietSparkLogs();
+        if (progressSeconds < 1) {
+            throw new IllegalArgumentException("--progress-seconds must be at least 1, not " + progressSeconds);
+        }
         SentembSpark.Options opts = options();
         ModelSpec spec = new ModelSpec(model, adapter, true, q8, 0);
         InputFormat inFmt = inputFormat == null ? InputFormat.guess(input) : parse(InputFormat.class, "--input-format", inputFormat);

@@ -103,6 +103,7 @@ public final class SparkEmbedJob {
         } finally {
             sc.clearCallSite();
             sc.removeSparkListener(progress);
+            progress.close();
         }
     }
 

@@ -16,6 +16,7 @@ final class LocalSpark {
                     .appName("sentemb-spark tests")
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.executor.heartbeatInterval", "1s") // running tasks report their progress each second
                     .getOrCreate();
             session.sparkContext().setLogLevel("WARN");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));

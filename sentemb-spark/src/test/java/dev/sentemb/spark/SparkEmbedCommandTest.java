@@ -53,10 +53,12 @@ class SparkEmbedCommandTest {
         lines.add(5, "");
         Path in = Files.write(dir.resolve("corpus.txt"), lines, StandardCharsets.UTF_8);
         Path out = dir.resolve("out");
-        Run r = run("--input", in.toString(), "--output", out.toString(), "--model", model, "--partitions", "3", "--tokens");
+        Run r = run("--input", in.toString(), "--output", out.toString(), "--model", model, "--partitions", "3", "--tokens",
+                "--progress-seconds", "1");
         assertEquals(0, r.code, r.text);
         assertTrue(r.text.contains(lines.size() + " rows in, " + lines.size() + " rows out, 1 with an error"), r.text);
         assertTrue(r.text.contains("stage") && r.text.contains("started"), "a progress line per stage: " + r.text);
+        assertTrue(r.text.contains("rows embedded ("), "progress while the embedding stage runs: " + r.text);
         List<Row> rows = LocalSpark.get().read().parquet(out.toString()).orderBy("id").collectAsList();
         assertEquals(lines.size(), rows.size());
         List<Long> onDisk = new ArrayList<>(); // the part files, in name order, hold the rows in input order

@@ -95,15 +95,17 @@ public final class HtmlReport {
 
     private static List<Map<String, Object>> scaling(List<EvalReport> reports) {
         List<Map<String, Object>> series = new ArrayList<>();
-        for (boolean demo : new boolean[] {false, true}) {
+        // One line per strategy (PromptEOL, PretCoT, ...); every demonstration counts as one: "with demonstration".
+        Map<String, List<EvalReport>> byStrategy = new LinkedHashMap<>();
+        reports.stream().filter(r -> r.stsAvg() != null && r.modelBytes() != null)
+                .forEach(r -> byStrategy.computeIfAbsent(r.withDemonstration() ? "with demonstration" : Markdown.label(r),
+                        k -> new ArrayList<>()).add(r));
+        byStrategy.forEach((label, rs) -> {
             List<Map<String, Object>> pts = new ArrayList<>();
-            reports.stream().filter(r -> r.withDemonstration() == demo && r.stsAvg() != null && r.modelBytes() != null)
-                    .sorted(java.util.Comparator.comparing(EvalReport::modelBytes))
+            rs.stream().sorted(java.util.Comparator.comparing(EvalReport::modelBytes))
                     .forEach(r -> pts.add(Map.of("x", r.modelBytes() / 1e6, "y", r.stsAvg(), "name", r.model())));
-            if (!pts.isEmpty()) {
-                series.add(Map.of("label", demo ? "with demonstration" : "plain PromptEOL", "points", pts));
-            }
-        }
+            series.add(Map.of("label", label.equals("PromptEOL") ? "plain PromptEOL" : label, "points", pts));
+        });
         return series;
     }
 

@@ -57,6 +57,10 @@ public final class Markdown {
      * Seconds the row cost: this run's, plus what earlier runs recorded for the embeddings it resumed;
      * a lower bound ({@code ≥}) when some of those came from a cache that recorded no time.
      */
+    public static String wallOf(EvalReport r) {
+        return wall(r);
+    }
+
     static String wall(EvalReport r) {
         ResumedWork w = r.resumed();
         if (w == null) {
@@ -89,12 +93,18 @@ public final class Markdown {
         Matcher m = DEMONSTRATION.matcher(t);
         if (t.equals("eol") || t.equals(PromptTemplate.EOL)) {
             name = "PromptEOL";
+        } else if (t.equals("pretcot") || t.equals(Templates.PRETCOT)) {
+            name = "PretCoT";
+        } else if (t.equals("ke") || t.equals(Templates.KE)) {
+            name = "Knowledge Enhancement";
         } else if (m.matches()) {
             name = "demo \"" + cut(m.group(1).replace('_', ' '), 32) + "\" → " + cut(m.group(2), 16);
         } else {
             name = cut(t.replace('_', ' '), 60);
         }
-        return name.replace("|", "\\|") + (r.pooling() == null || r.pooling().equals("last") ? "" : " (" + r.pooling() + ")");
+        boolean own = r.pooling() == null || r.pooling().equals("last")
+                || ((name.equals("PretCoT") || name.equals("Knowledge Enhancement")) && r.pooling().equals("last@layer-2")); // the strategy's own read-out
+        return name.replace("|", "\\|") + (own ? "" : " (" + r.pooling() + ")");
     }
 
     /** A named demonstration ({@code icl:smoking}) as its underscore form; a name this version does not know stays as it is. */

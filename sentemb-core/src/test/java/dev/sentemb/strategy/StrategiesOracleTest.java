@@ -1,0 +1,43 @@
+package dev.sentemb.strategy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentemb.embed.Encoder;
+import dev.sentemb.testing.HfFixture;
+import dev.sentemb.testing.OracleFixture;
+import dev.sentemb.testing.TestModels;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Each named strategy against its authors' method run in HF transformers (tools/oracle/strategy_fixtures.py):
+ * the same prompts, token for token, and the same embeddings (cosine ≥ 0.9999; fp32 on both sides, summed in
+ * another order), on the tiny llama checkpoint and on smollm2-135m, 50 sentences each.
+ */
+class StrategiesOracleTest {
+    @ParameterizedTest
+    @CsvSource({"llama,pretcot", "llama,ke", "smollm2-135m,pretcot", "smollm2-135m,ke"})
+    void matchesTheAuthorsMethod(String model, String strategy) throws Exception {
+        String dir = "strategies/" + model;
+        List<OracleFixture.Item> items = OracleFixture.items(dir, strategy + ".jsonl");
+        float[][] want = OracleFixture.matrix(dir, strategy + ".last.npy");
+        assertEquals(50, items.size());
+        String path = model.equals("llama") ? HfFixture.dir("llama").toString() : TestModels.require(model).toString();
+        Strategies.Named named = Strategies.require(strategy);
+        try (Encoder enc = Encoder.builder(path).strategy(named.strategy()).build()) {
+            List<String> texts = items.stream().map(OracleFixture.Item::text).toList();
+            float[][] got = enc.embed(texts);
+            double worst = 1;
+            for (int i = 0; i < items.size(); i++) {
+                assertEquals(items.get(i).prompt(), enc.prompt(texts.get(i)), "the authors' prompt");
+                assertArrayEquals(items.get(i).ids(), enc.promptIds(texts.get(i)), "the same tokens");
+                worst = Math.min(worst, HfFixture.cosine(got[i], want[i]));
+            }
+            System.out.printf("%s %s: worst cosine against the authors' method %.7f%n", model, strategy, worst);
+            assertTrue(worst >= 0.9999, model + " " + strategy + ": worst cosine " + worst);
+        }
+    }
+}
