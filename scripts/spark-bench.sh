@@ -40,7 +40,9 @@ done
 for i in $(seq 60); do
   [ "$(grep -l "Successfully registered with master" "$out"/worker*.log 2>/dev/null | wc -l)" = 2 ] && break; sleep 1
 done
+# The executors are the workers' JVMs: SENTEMB_JAVA_OPTS (e.g. -XX:UseAVX=2) must reach them too.
 t0=$(secs); bin/sentemb spark-embed --model "$model" --master spark://127.0.0.1:7177 --conf spark.executor.cores=1 \
+  ${SENTEMB_JAVA_OPTS:+--conf "spark.executor.extraJavaOptions=$SENTEMB_JAVA_OPTS"} \
   --conf spark.executor.memory=1g --input "$PWD/$out/sentences.txt" --output "$PWD/$out/cluster" --output-format jsonl \
   > "$out/spark-cluster.log" 2>&1; t1=$(secs)
 cluster=$(echo "$t1 - $t0" | bc)

@@ -72,6 +72,19 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.html", description = "The HTML report: tables, per-task bars, each strategy against model size.")
     Path report;
 
+    /** One cell in a line: each STS task's Spearman and the average when all seven ran; the transfer average. */
+    private static String scores(EvalReport r) {
+        List<String> parts = new ArrayList<>();
+        r.sts().forEach(t -> parts.add(String.format(Locale.ROOT, "%s %.2f", t.task(), t.spearman())));
+        if (r.stsAvg() != null) {
+            parts.add(String.format(Locale.ROOT, "STS avg %.2f", r.stsAvg()));
+        }
+        if (r.transferAvg() != null) {
+            parts.add(String.format(Locale.ROOT, "transfer avg %.2f", r.transferAvg()));
+        }
+        return String.join(", ", parts);
+    }
+
     @Override
     public Integer call() throws Exception {
         OutputFiles.checkDirectories(outputs.mkdirs, output, markdown, report);
@@ -93,9 +106,7 @@ final class CompareCommand implements Callable<Integer> {
                 EvalReport r = EvalCommand.evaluate(b, m.strip(), s.template(), readout, run, clf, kfold, dir, cacheRoot);
                 reports.add(r);
                 cells.add(s.name());
-                System.out.printf(Locale.ROOT, "compare: %s × %s: %s%s, %s s%n", s.name(), m, r.stsAvg() == null ? "" : String.format(Locale.ROOT,
-                        "STS avg %.2f", r.stsAvg()), r.transferAvg() == null ? "" : String.format(Locale.ROOT, " transfer avg %.2f", r.transferAvg()),
-                        Markdown.wallOf(r));
+                System.out.printf(Locale.ROOT, "compare: %s × %s: %s, %s s%n", s.name(), m, scores(r), Markdown.wallOf(r));
             }
         }
         String md = Markdown.tables(reports) + "\nStrategies: " + String.join("; ", named.stream()
