@@ -117,6 +117,7 @@ public final class SparkEmbedCommand implements Callable<Integer> {
         if (progressSeconds < 1) {
             throw new IllegalArgumentException("--progress-seconds must be at least 1, not " + progressSeconds);
         }
+        requireLocalInput(input);
         SentembSpark.Options opts = options();
         ModelSpec spec = new ModelSpec(model, adapter, true, q8, 0);
         InputFormat inFmt = inputFormat == null ? InputFormat.guess(input) : parse(InputFormat.class, "--input-format", inputFormat);
@@ -124,6 +125,17 @@ public final class SparkEmbedCommand implements Callable<Integer> {
         var config = new SparkEmbedJob.Config(input, inFmt, output, outFmt, textColumn, idColumn, spec, opts, partitions, overwrite);
         String m = master != null ? master : System.getProperty("spark.master", "local[*]");
         return SparkEmbedSession.run(config, m, conf, out, progressSeconds * 1000L);
+    }
+
+    /** A local input path (no scheme, or file:) that does not exist is refused before Spark starts; globs are Spark's to expand. */
+    static void requireLocalInput(String input) {
+        if (input.matches(".*[*?\\[{].*") || (input.contains("://") && !input.startsWith("file:"))) {
+            return;
+        }
+        Path p = Path.of(input.startsWith("file:") ? java.net.URI.create(input).getPath() : input);
+        if (!Files.exists(p)) {
+            throw new IllegalArgumentException("--input " + input + ": no such file or directory");
+        }
     }
 
     SentembSpark.Options options() {

@@ -161,6 +161,10 @@ class SparkEmbedCommandTest {
         assertEquals(1, r.code);
         assertTrue(r.text.contains("no column 'text'") && r.text.contains("body") && r.text.contains("--text-column"), r.text);
 
+        Run missing = run("--input", dir.resolve("nope.txt").toString(), "--output", dir.resolve("o3").toString(), "--model", model);
+        assertEquals(1, missing.code);
+        assertTrue(missing.text.contains("--input " + dir.resolve("nope.txt") + ": no such file or directory"), missing.text);
+
         Path bogus = Files.writeString(dir.resolve("not-a-model.gguf"), "not a model");
         Path txt = Files.writeString(dir.resolve("one.txt"), "a sentence\n");
         Run bad = run("--input", txt.toString(), "--output", dir.resolve("o2").toString(), "--model", bogus.toString());
