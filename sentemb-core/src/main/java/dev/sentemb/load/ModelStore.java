@@ -241,7 +241,8 @@ public final class ModelStore {
         return String.join(" ", m.parts().stream().map(KnownModel.Part::requirement).toList());
     }
 
-    static String sha256(Path file) throws IOException {
+    /** The file's SHA-256 as lower-case hex (what the registry pins and a Spark executor checks). */
+    public static String sha256(Path file) throws IOException {
         MessageDigest d = newSha256();
         byte[] buf = new byte[1 << 20];
         try (InputStream in = Files.newInputStream(file)) {

@@ -139,7 +139,7 @@ public final class SparkEmbedCommand implements Callable<Integer> {
     }
 
     SentembSpark.Options options() {
-        Pooling p = parse(Pooling.class, "--pooling", pooling);
+        Pooling p = Pooling.parse(pooling);
         String sha = sha256 == null ? null : sha256.toLowerCase(java.util.Locale.ROOT);
         if (sha != null) {
             // given: every executor checks its copy against it
