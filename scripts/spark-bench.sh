@@ -39,11 +39,11 @@ for p in ${PARTITIONS:-}; do
     | tee -a "$out/partitions.txt"
 done
 
+export SPARK_HOME="$PWD/sentemb-spark/target/spark-home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
+opts="$(cat "$SPARK_HOME/module-options.txt")"
 cluster=0
 if [ "${CLUSTER:-1}" != 0 ]; then
 # A standalone cluster on loopback: one master, two workers of one core each, every one a JVM of its own.
-export SPARK_HOME="$PWD/sentemb-spark/target/spark-home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
-opts="$(cat "$SPARK_HOME/module-options.txt")"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 java $opts -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 7177 --webui-port 0 \
