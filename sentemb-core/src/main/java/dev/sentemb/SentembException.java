@@ -12,4 +12,15 @@ public class SentembException extends RuntimeException {
     public SentembException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * A value from a file as an error message quotes it: at most 60 characters, then its length (a 3 MB key
+     * stays readable), control characters shown as '?' (binary read as a name stays on one line).
+     */
+    public static String capped(Object value) {
+        String s = String.valueOf(value);
+        String shown = s.length() <= 60 ? s : s.substring(0, 60);
+        shown = shown.replaceAll("[\\p{Cntrl}\\p{Cs}]", "?");
+        return s.length() <= 60 ? shown : shown + "... (" + s.length() + " characters)";
+    }
 }

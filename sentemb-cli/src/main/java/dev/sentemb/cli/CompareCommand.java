@@ -36,7 +36,7 @@ final class CompareCommand implements Callable<Integer> {
     List<String> models;
 
     @Option(names = "--strategies", defaultValue = "prompteol,pretcot,ke", split = ",", paramLabel = "LIST",
-            description = "Named strategies (prompteol, pretcot, ke), comma-separated. Default: ${DEFAULT-VALUE}.")
+            description = "Named strategies (prompteol, pretcot, ke, echo), comma-separated. Default: ${DEFAULT-VALUE}.")
     List<String> strategies;
 
     @Option(names = "--tasks", defaultValue = "sts", paramLabel = "LIST", description = "As eval's --tasks. Default: ${DEFAULT-VALUE}.")
@@ -102,7 +102,7 @@ final class CompareCommand implements Callable<Integer> {
                 if (threads != null) {
                     b.threads(threads);
                 }
-                String readout = s.layer() == -1 ? "last" : "last@layer" + s.layer(); // as eval names it: the caches are shared
+                String readout = s.readout(); // as eval names it: the caches are shared
                 EvalReport r = EvalCommand.evaluate(b, m.strip(), s.template(), readout, run, clf, kfold, dir, cacheRoot);
                 reports.add(r);
                 cells.add(s.name());

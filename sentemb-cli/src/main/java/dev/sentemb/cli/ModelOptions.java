@@ -41,7 +41,8 @@ final class ModelOptions {
 
     @Option(names = "--strategy", paramLabel = "NAME",
             description = "A named embedding strategy, set as its authors set it: prompteol (default), pretcot, ke (Pretended CoT and "
-                    + "Knowledge Enhancement, Zhang et al. 2024: their prompt, read at hidden_states[-2]). --template or --layer given too override its parts.")
+                    + "Knowledge Enhancement, Zhang et al. 2024: their prompt, read at hidden_states[-2]; --template or --layer given too "
+                    + "override its parts), echo (Springer et al. 2024: the sentence twice, the mean over the second copy).")
     String strategy;
 
     @Option(names = "--pooling", defaultValue = "last", paramLabel = "last|mean",
@@ -110,14 +111,30 @@ final class ModelOptions {
 
     /** The read-out, as the eval cache and reports name it: the pooling, and the layer when it is not the final one. */
     String readout() {
-        String r = layer() == PassOptions.FINAL_LAYER ? pooling : pooling + "@layer" + layer();
+        String r = ownStrategy() ? named().readout() : layer() == PassOptions.FINAL_LAYER ? pooling : pooling + "@layer" + layer();
         return truncate ? r + "@truncate" + (maxTokens == null ? "" : maxTokens) : r;
     }
 
+    /** Whether --strategy names one with a prompt of its own shape (echo), which --template, --pooling and --layer cannot change. */
+    boolean ownStrategy() {
+        if (strategy == null || named().promptFamily()) {
+            return false;
+        }
+        if (template != null || layer != null || !pooling.equals("last")) {
+            throw new IllegalArgumentException("--strategy " + strategy + " sets its own prompt and read-out; "
+                    + "--template, --pooling and --layer apply to the prompt strategies (prompteol, pretcot, ke)");
+        }
+        return true;
+    }
+
     Encoder.Builder encoder() {
-        Encoder.Builder b = Encoder.builder(model).template(templateSpec()).fetchProgress(Progress.forFetch(model))
-                .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).packedWeights(packedMb << 20).pooling(Pooling.parse(pooling))
-                .layer(layer());
+        Encoder.Builder b = Encoder.builder(model).fetchProgress(Progress.forFetch(model))
+                .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).packedWeights(packedMb << 20);
+        if (ownStrategy()) {
+            b.strategy(named().strategy());
+        } else {
+            b.template(templateSpec()).pooling(Pooling.parse(pooling)).layer(layer());
+        }
         if (threads != null) {
             b.threads(threads);
         }

@@ -3,8 +3,9 @@ package dev.sentemb.cli;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
+import dev.sentemb.strategy.EmbeddingStrategy;
+import dev.sentemb.strategy.PromptEolStrategy;
 import dev.sentemb.tokenizer.Tokenizer;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
@@ -33,9 +34,10 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PromptTemplate template = Templates.resolve(model.template());
         long skipped = 0;
         Tokenizer tok = model.tokenizer();
+        EmbeddingStrategy strategy = (model.ownStrategy() ? model.named().strategy()
+                : PromptEolStrategy.of(Templates.resolve(model.template()))).forTokenizer(tok);
         try (InputReader reader = InputReader.open(input, inputFormat);
              OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
              JsonGenerator gen = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
@@ -49,7 +51,7 @@ final class TokenizeCommand implements Callable<Integer> {
                         skipped++;
                         continue;
                     }
-                    int[] ids = tok.encode(raw ? line.text() : template.render(line.text()));
+                    int[] ids = raw ? tok.encode(line.text()) : strategy.tokens(strategy.prompt(line.text()), tok);
                     gen.writeStartObject();
                     gen.writeStringField("text", line.text());
                     gen.writeFieldName("ids");

@@ -39,18 +39,21 @@ class CompareCliTest {
         assertEquals(ExitCodes.FAILED, unknown.code());
         assertTrue(unknown.err().contains("unknown strategy 'nope'; known: prompteol, pretcot, ke"), unknown.err());
 
-        CliRun c = CliRun.of("compare", "--models", model, "--strategies", "prompteol,pretcot", "--data", data, "--tasks", "STSBenchmark",
+        CliRun c = CliRun.of("compare", "--models", model, "--strategies", "prompteol,pretcot,echo", "--data", data, "--tasks", "STSBenchmark",
                 "--cache-dir", caches, "--output", dir.resolve("grid.json").toString(), "--markdown", dir.resolve("grid.md").toString(),
                 "--report", dir.resolve("grid.html").toString());
         assertEquals(0, c.code(), c.err());
         JsonNode grid = JSON.readTree(dir.resolve("grid.json").toFile());
-        assertEquals(2, grid.size());
+        assertEquals(3, grid.size());
         assertEquals("prompteol", grid.get(0).get("strategy").asText());
         assertEquals("pretcot", grid.get(1).get("strategy").asText());
         assertEquals("last@layer-2", grid.get(1).get("report").get("pooling").asText());
+        assertEquals("echo", grid.get(2).get("strategy").asText());
+        assertEquals("mean", grid.get(2).get("report").get("pooling").asText());
         assertNotEquals(grid.get(0).get("report").get("sts"), grid.get(1).get("report").get("sts"), "two strategies, two scores");
+        assertNotEquals(grid.get(0).get("report").get("sts"), grid.get(2).get("report").get("sts"));
 
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 3; i++) {
             String strategy = grid.get(i).get("strategy").asText();
             CliRun e = CliRun.of("eval", "--model", model, "--strategy", strategy, "--data", data, "--tasks", "STSBenchmark",
                     "--cache-dir", caches, "--output", dir.resolve(strategy + ".json").toString());
@@ -60,8 +63,39 @@ class CompareCliTest {
             assertEquals(alone.get("sts"), grid.get(i).get("report").get("sts"), strategy + ": the same scores as eval");
         }
         String md = Files.readString(dir.resolve("grid.md"));
-        assertTrue(md.contains("| PromptEOL |") && md.contains("| PretCoT |"), md);
+        assertTrue(md.contains("| PromptEOL |") && md.contains("| PretCoT |") && md.contains("| Echo |"), md);
         assertTrue(md.contains("pretcot = Pretended Chain of Thought (Zhang et al. 2024)"), md);
         assertTrue(Files.readString(dir.resolve("grid.html")).contains("PretCoT"));
+    }
+
+    @Test
+    void echoThroughEmbedAndTokenizeIsTheLibrarysAndRefusesPromptOptions() throws Exception {
+        String model = TestModels.require("smollm2-135m").toString();
+        Path in = Files.writeString(dir.resolve("in.txt"), "A man plays a guitar.\nA woman is slicing an onion.\n");
+        CliRun e = CliRun.of("embed", "--model", model, "--strategy", "echo", "--input", in.toString(), "--output", dir.resolve("out.jsonl").toString());
+        assertEquals(0, e.code(), e.err());
+        List<String> rows = Files.readAllLines(dir.resolve("out.jsonl"));
+        try (dev.sentemb.embed.Encoder enc = dev.sentemb.embed.Encoder.builder(model)
+                .strategy(dev.sentemb.strategy.Strategies.require("echo").strategy()).build()) {
+            float[][] want = enc.embed(List.of("A man plays a guitar.", "A woman is slicing an onion."));
+            for (int i = 0; i < 2; i++) {
+                JsonNode v = JSON.readTree(rows.get(i)).get("embedding");
+                for (int k = 0; k < want[i].length; k++) {
+                    assertEquals(want[i][k], v.get(k).floatValue(), 0f, "row " + i + " [" + k + "]");
+                }
+            }
+            CliRun t = CliRun.of("tokenize", "--model", model, "--strategy", "echo", "--input", in.toString());
+            assertEquals(0, t.code(), t.err());
+            JsonNode ids = JSON.readTree(t.out().lines().findFirst().orElseThrow()).get("ids");
+            int[] expect = enc.promptIds("A man plays a guitar.");
+            assertEquals(expect.length, ids.size());
+            for (int k = 0; k < expect.length; k++) {
+                assertEquals(expect[k], ids.get(k).asInt());
+            }
+        }
+        CliRun bad = CliRun.of("embed", "--model", model, "--strategy", "echo", "--template", "eol", "--input", in.toString(),
+                "--output", dir.resolve("bad.jsonl").toString());
+        assertEquals(ExitCodes.FAILED, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--strategy echo sets its own prompt and read-out"), bad.err());
     }
 }

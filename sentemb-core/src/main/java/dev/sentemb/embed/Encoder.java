@@ -87,7 +87,7 @@ public final class Encoder implements AutoCloseable {
      * the encoder stops that engine and leaves the model and kernels open.
      */
     public static Encoder borrowing(LoadedModel loaded, Kernels kernels, EmbeddingStrategy strategy) {
-        EmbeddingEngine eng = new EmbeddingEngine(loaded.model(), EmbeddingEngine.Options.DEFAULT);
+        EmbeddingEngine eng = new EmbeddingEngine(loaded.model(), EmbeddingEngine.Options.DEFAULT, loaded.path().toString());
         return new Encoder(new Runtime(loaded, kernels, null, eng, true, false), true, strategy, false, Integer.MAX_VALUE, false);
     }
 
@@ -96,12 +96,12 @@ public final class Encoder implements AutoCloseable {
         this.ownsRuntime = ownsRuntime;
         this.tokenizer = runtime.loaded().tokenizer();
         this.model = runtime.loaded().model();
-        this.strategy = strategy;
+        this.strategy = strategy.forTokenizer(tokenizer);
         this.normalize = normalize;
         this.maxPromptTokens = Math.min(maxPromptTokens, model.config().contextLength());
         this.truncate = truncate;
-        strategy.pass().resolve(model.config().layers()); // a layer the model does not have fails here, not per sentence
-        this.prefixes = runtime.prefixCache() ? new PrefixCache(model, strategy.prefixCandidates(tokenizer), strategy.pass()) : null;
+        this.strategy.pass().resolve(model.config().layers()); // a layer the model does not have fails here, not per sentence
+        this.prefixes = runtime.prefixCache() ? new PrefixCache(model, this.strategy.prefixCandidates(tokenizer), this.strategy.pass()) : null;
     }
 
     /**
@@ -234,6 +234,7 @@ public final class Encoder implements AutoCloseable {
                     }
                     if (fit == null) {
                         results[i] = EmbedResult.failed("prompt has " + ids.length + " tokens, more than the limit of " + maxPromptTokens
+                                + (maxPromptTokens == model.config().contextLength() ? ", the context length " + modelPath() + " states," : "")
                                 + (truncate ? " even with the sentence cut to nothing (the template is too long)" : " (truncation is off)"));
                         continue;
                     }
@@ -612,7 +613,7 @@ public final class Encoder implements AutoCloseable {
             EmbeddingEngine eng = null;
             try {
                 loaded = LoadedModel.open(path, spec, kernels);
-                eng = new EmbeddingEngine(loaded.model(), engine);
+                eng = new EmbeddingEngine(loaded.model(), engine, loaded.path().toString());
                 return new Encoder(new Runtime(loaded, kernels, own, eng, prefixCache, true), true, s, normalize, maxPromptTokens, truncate);
             } catch (RuntimeException e) {
                 new Runtime(loaded, kernels, own, eng, prefixCache, true).close();

@@ -40,6 +40,7 @@ import java.util.function.Consumer;
 public final class EmbeddingEngine implements AutoCloseable {
     private static final AtomicInteger ENGINES = new AtomicInteger();
 
+    private final String source;
     private final TransformerModel model;
     private final Options options;
     private final ReentrantLock lock = new ReentrantLock();
@@ -85,6 +86,12 @@ public final class EmbeddingEngine implements AutoCloseable {
 
     /** An engine over a loaded model, which it borrows (closing the engine leaves the model open). */
     public EmbeddingEngine(TransformerModel model, Options options) {
+        this(model, options, null);
+    }
+
+    /** @param source the model's file or directory, named when a vector comes out non-finite (null: not named) */
+    public EmbeddingEngine(TransformerModel model, Options options, String source) {
+        this.source = source;
         this.model = model;
         this.options = options;
         this.loop = new Thread(this::schedule, "sentemb-engine-" + ENGINES.incrementAndGet());
@@ -395,7 +402,7 @@ public final class EmbeddingEngine implements AutoCloseable {
             Taken t = pass.get(s);
             try {
                 float[] v = t.input().readout().apply(new PromptStates(h, s, prefix));
-                requireFinite(v);
+                requireFinite(v, source);
                 t.submission().succeed(t.index(), v);
             } catch (RuntimeException e) {
                 t.submission().fail(t.index(), describe(e));
@@ -403,11 +410,11 @@ public final class EmbeddingEngine implements AutoCloseable {
         }
     }
 
-    private static void requireFinite(float[] v) {
+    private static void requireFinite(float[] v, String source) {
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
-                throw new SentembException("the embedding has a non-finite value (" + v[i] + ") at index " + i
-                        + "; the model's weights or activations overflowed");
+                throw new SentembException("the embedding has a non-finite value (" + v[i] + ") at index " + i + "; "
+                        + (source == null ? "the model's weights" : "the weights of " + source) + " or the activations overflowed");
             }
         }
     }

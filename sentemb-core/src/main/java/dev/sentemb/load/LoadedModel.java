@@ -31,6 +31,13 @@ public final class LoadedModel implements AutoCloseable {
     private final TransformerModel model;
 
     private LoadedModel(Path path, AutoCloseable weights, Tokenizer tokenizer, TransformerModel model) {
+        int rows = model.config().vocabSize();
+        if (tokenizer.vocabSize() > rows) {
+            model.close();
+            // checked here, not at the first sentence that happens to use a token id past the matrix
+            throw new dev.sentemb.model.ModelFormatException(path + ": the tokenizer has " + tokenizer.vocabSize()
+                    + " tokens but the token embedding has " + rows + " rows; every token id needs a row");
+        }
         this.path = path;
         this.weights = weights;
         this.tokenizer = tokenizer;

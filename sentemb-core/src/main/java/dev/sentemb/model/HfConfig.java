@@ -79,8 +79,7 @@ final class HfConfig {
 
     /** A value as found, cut to 60 characters so a hostile file cannot flood the message. */
     static String quoted(JsonNode n) {
-        String s = n.toString();
-        return s.length() <= 60 ? s : s.substring(0, 60) + "... (" + s.length() + " characters)";
+        return dev.sentemb.SentembException.capped(n.toString());
     }
 
     /** An error about this file. */

@@ -28,6 +28,14 @@ public final class HfModels {
 
     /** As above, keeping up to {@code packedBytes} of projection weights decoded in the kernel's panel layout. */
     public static TransformerModel load(HfCheckpoint ckpt, Kernels kernels, boolean quantizeQ8, LoraAdapter adapter, long packedBytes) {
+        try {
+            return build(ckpt, kernels, quantizeQ8, adapter, packedBytes);
+        } catch (ModelFormatException e) {
+            throw adapter != null && adapter.namedIn(e.getMessage()) ? e : ModelFormatException.in(ckpt.directory(), e);
+        }
+    }
+
+    private static TransformerModel build(HfCheckpoint ckpt, Kernels kernels, boolean quantizeQ8, LoraAdapter adapter, long packedBytes) {
         HfConfig hf = new HfConfig(ckpt.config(), ckpt.directory().resolve("config.json"));
         String type = hf.modelType();
         java.util.function.UnaryOperator<String> names = switch (type) {

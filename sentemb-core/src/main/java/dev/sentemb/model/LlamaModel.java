@@ -23,7 +23,7 @@ public final class LlamaModel extends RmsNormStack {
     /** Builds the model from any weight source (canonical llama.cpp names); the source must outlive the model. */
     static LlamaModel load(WeightSource w, ModelConfig c, Kernels kernels, RopeStyle ropeStyle) {
         if (!ROPE_SCALINGS.contains(c.ropeScaling())) {
-            throw new ModelFormatException("rope scaling '" + c.ropeScaling() + "' is not supported; supported: " + ROPE_SCALINGS);
+            throw new ModelFormatException("rope scaling '" + dev.sentemb.SentembException.capped(c.ropeScaling()) + "' is not supported; supported: " + ROPE_SCALINGS);
         }
         float[] freqFactors = w.optionalVector("rope_freqs.weight", c.ropeDims() / 2).orElse(null);
         float linear = c.ropeScaling().equals("linear") ? c.ropeScaleFactor() : 1f;

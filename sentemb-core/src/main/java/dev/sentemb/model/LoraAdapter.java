@@ -91,7 +91,7 @@ public final class LoraAdapter {
         JsonNode cfg = HfCheckpoint.readJson(cfgFile);
         String type = cfg.path("peft_type").asText("LORA");
         if (!type.equals("LORA")) {
-            throw new ModelFormatException(cfgFile + ": peft_type " + type + " is not supported; supported: LORA");
+            throw new ModelFormatException(cfgFile + ": peft_type " + dev.sentemb.SentembException.capped(type) + " is not supported; supported: LORA");
         }
         if (cfg.path("use_dora").asBoolean(false) || cfg.path("fan_in_fan_out").asBoolean(false)
                 || !cfg.path("bias").asText("none").equals("none") || cfg.path("lora_bias").asBoolean(false)) {
@@ -99,7 +99,7 @@ public final class LoraAdapter {
         }
         JsonNode saved = cfg.path("modules_to_save");
         if (saved.isArray() && !saved.isEmpty()) {
-            throw new ModelFormatException(cfgFile + ": modules_to_save " + saved + " is not supported (only LoRA deltas are)");
+            throw new ModelFormatException(cfgFile + ": modules_to_save " + dev.sentemb.SentembException.capped(saved) + " is not supported (only LoRA deltas are)");
         }
         Map<String, CheckpointTensor> tensors;
         Path st = dir.resolve("adapter_model.safetensors");
@@ -312,6 +312,11 @@ public final class LoraAdapter {
 
     public Path directory() {
         return dir;
+    }
+
+    /** Whether {@code message} names this adapter's directory (an error that is about the adapter, not the model). */
+    boolean namedIn(String message) {
+        return dir != null && message != null && message.contains(dir.toString());
     }
 
     public boolean merged() {

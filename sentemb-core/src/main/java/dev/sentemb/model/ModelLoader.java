@@ -51,6 +51,14 @@ public final class ModelLoader {
      * weights decoded in the kernel's panel layout (0: none; see {@link PackedWeights}).
      */
     public static TransformerModel load(GgufFile file, Kernels kernels, LoraAdapter adapter, long packedBytes) {
+        try {
+            return build(file, kernels, adapter, packedBytes);
+        } catch (ModelFormatException e) {
+            throw adapter != null && adapter.namedIn(e.getMessage()) ? e : ModelFormatException.in(file.path(), e);
+        }
+    }
+
+    private static TransformerModel build(GgufFile file, Kernels kernels, LoraAdapter adapter, long packedBytes) {
         String arch = file.metadata().getString("general.architecture", "");
         if (!SUPPORTED.contains(arch)) {
             throw new UnsupportedArchitectureException(file.path() + ": 'general.architecture'", arch.isEmpty() ? "(absent)" : arch, SUPPORTED);

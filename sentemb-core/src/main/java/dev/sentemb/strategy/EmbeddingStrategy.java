@@ -34,6 +34,14 @@ public interface EmbeddingStrategy {
     /** One prompt's states (at {@link #pass()}'s layer) to its embedding. */
     float[] pool(PromptStates states);
 
+    /**
+     * This strategy worked out for one tokenizer, which is what an encoder runs: a strategy whose token layout
+     * depends on the tokenizer (pieces tokenized apart, a span found by their lengths) fixes it here, once.
+     */
+    default EmbeddingStrategy forTokenizer(Tokenizer tokenizer) {
+        return this;
+    }
+
     /** A short description for logs and reports. */
     String describe();
 }

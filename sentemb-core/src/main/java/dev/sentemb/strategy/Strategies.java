@@ -10,9 +10,10 @@ import java.util.Optional;
 
 /**
  * The named embedding strategies a user can pick ({@code --strategy}), each set as its authors' code sets it,
- * with what it costs beside PromptEOL. All of them are one prompt per sentence, one forward pass, the last
- * token's state: they differ in the template and the layer read, so the engine's shared-prefix cache
- * computes each template's head once and the cost per sentence is its own tokens plus the template's tail.
+ * with what it costs beside PromptEOL. The prompt families (PromptEOL, PretCoT, Knowledge Enhancement) are one
+ * prompt per sentence, one forward pass, the last token's state: they differ in the template and the layer
+ * read, so the engine's shared-prefix cache computes each template's head once and the cost per sentence is its
+ * own tokens plus the template's tail. Echo reads the sentence twice and pools over the second copy.
  */
 public final class Strategies {
     /**
@@ -20,9 +21,25 @@ public final class Strategies {
      * @param layer    the hidden-states index read ({@link PassOptions#FINAL_LAYER}, or -2: before the last block)
      * @param cost     what it costs beside PromptEOL
      */
-    public record Named(String name, String title, String template, Pooling pooling, int layer, String cost) {
-        public PromptEolStrategy strategy() {
-            return new PromptEolStrategy(Templates.resolve(template), pooling, layer);
+    public record Named(String name, String title, String template, Pooling pooling, int layer, String cost, EmbeddingStrategy own) {
+        /** A prompt family: PromptEOL's prompt shape with this template, pooling and layer. */
+        Named(String name, String title, String template, Pooling pooling, int layer, String cost) {
+            this(name, title, template, pooling, layer, cost, null);
+        }
+
+        public EmbeddingStrategy strategy() {
+            return own != null ? own : new PromptEolStrategy(Templates.resolve(template), pooling, layer);
+        }
+
+        /** Whether this is PromptEOL's prompt shape with another template and layer (which --template and --layer may override). */
+        public boolean promptFamily() {
+            return own == null;
+        }
+
+        /** The read-out as eval's cache and reports name it: pooling, and the layer when not the final one. */
+        public String readout() {
+            String p = pooling == Pooling.LAST ? "last" : "mean";
+            return layer == PassOptions.FINAL_LAYER ? p : p + "@layer" + layer;
         }
     }
 
@@ -35,6 +52,9 @@ public final class Strategies {
                 "as PromptEOL: a longer head (computed once), the same tokens per sentence, the last block skipped"));
         add(new Named("ke", "Knowledge Enhancement (Zhang et al. 2024)", "ke", Pooling.LAST, -2,
                 "as PromptEOL: a 36-word head (computed once; attention over it costs a little more per token), the last block skipped"));
+        add(new Named("echo", "Echo embeddings (Springer et al. 2024)", "echo", Pooling.MEAN, PassOptions.FINAL_LAYER,
+                "per sentence two copies of it, the middle and the EOS (PromptEOL: one copy and its tail); the head is computed once",
+                EchoStrategy.ZERO_SHOT));
     }
 
     private Strategies() {}

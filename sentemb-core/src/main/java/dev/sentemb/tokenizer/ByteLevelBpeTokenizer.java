@@ -1,5 +1,6 @@
 package dev.sentemb.tokenizer;
 
+import dev.sentemb.SentembException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -69,7 +70,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             String m = merges[rank];
             int sp = m.indexOf(' ');
             if (sp <= 0 || sp == m.length() - 1 || m.indexOf(' ', sp + 1) >= 0) {
-                throw new TokenizerException("merge " + rank + " is not two tokens separated by one space: '" + m + "'");
+                throw new TokenizerException("merge " + rank + " is not two tokens separated by one space: '" + SentembException.capped(m) + "'");
             }
             String left = m.substring(0, sp);
             String right = m.substring(sp + 1);
@@ -81,7 +82,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private static int idOf(Map<String, Integer> vocab, String token, int rank) {
         Integer id = vocab.get(token);
         if (id == null) {
-            throw new TokenizerException("merge " + rank + " uses '" + token + "', which is not in the vocabulary");
+            throw new TokenizerException("merge " + rank + " uses '" + SentembException.capped(token) + "', which is not in the vocabulary");
         }
         return id;
     }

@@ -1,5 +1,6 @@
 package dev.sentemb.tokenizer;
 
+import dev.sentemb.SentembException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -55,15 +56,28 @@ public final class HfTokenizers {
                 cfg.path("add_bos_token").asBoolean(true), cfg.path("add_eos_token").asBoolean(false), m.addDummyPrefix());
     }
 
+    /** The directory's tokenizer; every error names the file (or, for vocab.json + merges.txt, the pair) it came from. */
     public static Tokenizer fromDirectory(Path dir) {
         if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            return fromTokenizerJson(dir.resolve("tokenizer.json"));
+            try {
+                return fromTokenizerJson(dir.resolve("tokenizer.json"));
+            } catch (TokenizerException e) {
+                throw TokenizerException.in(dir.resolve("tokenizer.json"), e);
+            }
         }
         if (Files.isRegularFile(dir.resolve("vocab.json")) && Files.isRegularFile(dir.resolve("merges.txt"))) {
-            return fromVocabAndMerges(dir);
+            try {
+                return fromVocabAndMerges(dir);
+            } catch (TokenizerException e) {
+                throw e.getMessage().contains(dir.toString()) ? e : TokenizerException.in(dir.resolve("vocab.json") + " + merges.txt", e);
+            }
         }
         if (Files.isRegularFile(dir.resolve("tokenizer.model"))) {
-            return fromSentencePieceModel(dir);
+            try {
+                return fromSentencePieceModel(dir);
+            } catch (TokenizerException e) {
+                throw TokenizerException.in(dir.resolve("tokenizer.model"), e);
+            }
         }
         throw new TokenizerException(dir + " has no tokenizer (expected tokenizer.json, or vocab.json + merges.txt)");
     }
@@ -79,15 +93,15 @@ public final class HfTokenizers {
             return sentencePiece(root, file);
         }
         if (!norm.isMissingNode() && !norm.isNull() && !norm.path("type").asText().equals("NFC")) {
-            throw new TokenizerException(file + ": normalizer " + norm.path("type").asText() + " is not supported");
+            throw new TokenizerException(file + ": normalizer " + quoted(norm.path("type").asText()) + " is not supported");
         }
         String pre = preTokenizer(root.path("pre_tokenizer"), file);
         List<String> tokens = new ArrayList<>();
-        model.path("vocab").properties().forEach(e -> set(tokens, e.getValue().asInt(), e.getKey()));
+        model.path("vocab").properties().forEach(e -> set(tokens, id(e.getValue(), "model.vocab[" + quoted(e.getKey()) + "]"), e.getKey()));
         List<Integer> special = new ArrayList<>();
         List<Integer> userDefined = new ArrayList<>();
         for (JsonNode a : root.path("added_tokens")) {
-            int id = a.path("id").asInt();
+            int id = id(a.path("id"), "added_tokens id");
             set(tokens, id, a.path("content").asText());
             (a.path("special").asBoolean(false) ? special : userDefined).add(id);
         }
@@ -95,8 +109,16 @@ public final class HfTokenizers {
             throw new TokenizerException(file + ": vocabulary ids are not contiguous (id " + tokens.indexOf(null) + " is missing)");
         }
         List<String> merges = new ArrayList<>();
+        int rank = 0;
         for (JsonNode m : model.path("merges")) {
-            merges.add(m.isArray() ? m.get(0).asText() + " " + m.get(1).asText() : m.asText());
+            if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+                merges.add(m.get(0).asText() + " " + m.get(1).asText());
+            } else if (m.isTextual()) {
+                merges.add(m.asText());
+            } else {
+                throw new TokenizerException(file + ": model.merges[" + rank + "] is " + quoted(m) + ", expected \"a b\" or [\"a\", \"b\"]");
+            }
+            rank++;
         }
         int[] types = new int[tokens.size()];
         Arrays.fill(types, TokenType.NORMAL);
@@ -104,9 +126,9 @@ public final class HfTokenizers {
         userDefined.forEach(id -> types[id] = TokenType.USER_DEFINED);
         int[] bosEos = bosEos(root);
         int bos = bosEos[0];
-        int eos = bosEos[1];
+        int eos = bosEos[1] >= 0 ? bosEos[1] : configuredId(file, "eos_token", tokens);
         Tokenizer t = new ByteLevelBpeTokenizer(new ByteLevelBpeConfig(tokens.toArray(String[]::new), types, merges.toArray(String[]::new),
-                pre, bos, eos, bos >= 0, eos >= 0));
+                pre, bos, eos, bos >= 0, bosEos[1] >= 0));
         return norm.path("type").asText().equals("NFC") ? new NfcTokenizer(t) : t;
     }
 
@@ -128,16 +150,16 @@ public final class HfTokenizers {
                 && norm.path("normalizers").get(0).path("prepend").asText().equals("\u2581")
                 && isReplaceSpace(norm.path("normalizers").get(1)) && (pre.isMissingNode() || pre.isNull());
         if (!gemmaForm && !metaspace && !prepend) {
-            throw new TokenizerException(file + ": SentencePiece BPE with normalizer " + norm + " and pre_tokenizer " + pre
+            throw new TokenizerException(file + ": SentencePiece BPE with normalizer " + quoted(norm) + " and pre_tokenizer " + quoted(pre)
                     + " is not supported; supported: Gemma's (spaces replaced by U+2581) and LLaMA's (a U+2581 prefix)");
         }
         List<String> tokens = new ArrayList<>();
         JsonNode model = root.path("model");
-        model.path("vocab").properties().forEach(e -> set(tokens, e.getValue().asInt(), e.getKey()));
+        model.path("vocab").properties().forEach(e -> set(tokens, id(e.getValue(), "model.vocab[" + quoted(e.getKey()) + "]"), e.getKey()));
         int[] types = null;
         List<int[]> added = new ArrayList<>();
         for (JsonNode a : root.path("added_tokens")) {
-            int id = a.path("id").asInt();
+            int id = id(a.path("id"), "added_tokens id");
             set(tokens, id, a.path("content").asText());
             added.add(new int[] {id, a.path("special").asBoolean(false) ? TokenType.CONTROL : TokenType.USER_DEFINED});
         }
@@ -151,10 +173,23 @@ public final class HfTokenizers {
         }
         int[] bosEos = bosEos(root);
         int bos = bosEos[0];
-        int eos = bosEos[1];
+        int eos = bosEos[1] >= 0 ? bosEos[1] : configuredId(file, "eos_token", tokens);
         String unk = model.path("unk_token").asText(null);
         int unkId = unk == null ? -1 : tokens.indexOf(unk);
-        return new SentencePieceTokenizer(tokens.toArray(String[]::new), types, bos, eos, unkId, bos >= 0, eos >= 0, !gemmaForm);
+        return new SentencePieceTokenizer(tokens.toArray(String[]::new), types, bos, eos, unkId, bos >= 0, bosEos[1] >= 0, !gemmaForm);
+    }
+
+    /**
+     * The id of a special token tokenizer_config.json names (the EOS a model ends text with, though its
+     * post-processor adds none), or -1 when it names none or one outside the vocabulary.
+     */
+    private static int configuredId(Path tokenizerJson, String key, List<String> tokens) {
+        Path cfgFile = tokenizerJson.resolveSibling("tokenizer_config.json");
+        if (!Files.isRegularFile(cfgFile)) {
+            return -1;
+        }
+        String content = content(json(cfgFile).path(key));
+        return content == null ? -1 : tokens.indexOf(content);
     }
 
     /** BOS/EOS: whatever special tokens the post-processor's single-sequence template puts around $A (-1: none). */
@@ -163,6 +198,9 @@ public final class HfTokenizers {
         int eos = -1;
         for (JsonNode tp : templates(root.path("post_processor"))) {
             JsonNode single = tp.path("single");
+            if (!single.isArray() && !single.isMissingNode()) {
+                throw new TokenizerException("post_processor.single is " + quoted(single) + ", expected an array of template pieces");
+            }
             for (int i = 0; i < single.size(); i++) {
                 JsonNode st = single.get(i).path("SpecialToken");
                 if (!st.isMissingNode()) {
@@ -217,7 +255,7 @@ public final class HfTokenizers {
                 return name;
             }
         }
-        throw new TokenizerException(file + ": pre_tokenizer " + p + " is not one sentemb implements"
+        throw new TokenizerException(file + ": pre_tokenizer " + quoted(p) + " is not one sentemb implements"
                 + " (supported: ByteLevel, or the GPT-2, Llama 3 and Qwen2 split regexes + ByteLevel)");
     }
 
@@ -225,7 +263,10 @@ public final class HfTokenizers {
     static Tokenizer fromVocabAndMerges(Path dir) {
         JsonNode vocab = json(dir.resolve("vocab.json"));
         List<String> tokens = new ArrayList<>();
-        vocab.properties().forEach(e -> set(tokens, e.getValue().asInt(), e.getKey()));
+        vocab.properties().forEach(e -> set(tokens, id(e.getValue(), quoted(e.getKey())), e.getKey()));
+        if (tokens.contains(null)) {
+            throw new TokenizerException(dir.resolve("vocab.json") + ": ids are not contiguous (id " + tokens.indexOf(null) + " is missing)");
+        }
         List<String> merges = new ArrayList<>();
         requireRegularFile(dir.resolve("merges.txt"));
         try {
@@ -271,6 +312,18 @@ public final class HfTokenizers {
         return n.isObject() ? n.path("content").asText(null) : null;
     }
 
+    /** A token id: an integer in JSON, not a string, a fraction or a boolean that happens to convert. */
+    private static int id(JsonNode n, String what) {
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new TokenizerException(what + " is " + (n.isMissingNode() ? "missing" : quoted(n)) + ", expected an integer token id");
+        }
+        return n.asInt();
+    }
+
+    private static String quoted(Object v) {
+        return SentembException.capped(v);
+    }
+
     private static void set(List<String> tokens, int id, String token) {
         if (id < 0 || id > 10_000_000) {
             throw new TokenizerException("token id " + id + " out of range");
@@ -297,7 +350,7 @@ public final class HfTokenizers {
             }
             return n;
         } catch (IOException e) {
-            throw new TokenizerException(file + ": cannot read JSON: " + e.getMessage());
+            throw new TokenizerException(file + ": cannot read JSON: " + dev.sentemb.weights.HfCheckpoint.jsonProblem(e));
         }
     }
 }

@@ -34,7 +34,7 @@ public interface PreTokenizer {
             case "gpt2", "default", "smollm" -> Gpt2Splitter.INSTANCE;
             case "qwen2" -> ModernSplitter.QWEN2;
             case "llama-bpe", "llama3", "llama-v3" -> ModernSplitter.LLAMA3;
-            default -> throw new TokenizerException("unsupported pre-tokenizer '" + name
+            default -> throw new TokenizerException("unsupported pre-tokenizer '" + dev.sentemb.SentembException.capped(name)
                     + "' (tokenizer.ggml.pre); supported: " + String.join(", ", SUPPORTED));
         };
     }

@@ -24,6 +24,14 @@ public final class Tokenizers {
      * @throws TokenizerException for a tokenizer kind or pre-tokenizer not supported yet
      */
     public static Tokenizer fromGguf(GgufFile file) {
+        try {
+            return build(file);
+        } catch (TokenizerException e) {
+            throw TokenizerException.in(file.path(), e);
+        }
+    }
+
+    private static Tokenizer build(GgufFile file) {
         GgufMetadata md = file.metadata();
         String model = md.getString("tokenizer.ggml.model", null);
         if (model == null) {
@@ -41,7 +49,7 @@ public final class Tokenizers {
                     md.getBoolean("tokenizer.ggml.add_bos_token", false),
                     md.getBoolean("tokenizer.ggml.add_eos_token", false)));
             case "llama" -> SentencePieceTokenizer.fromGguf(file);
-            default -> throw new TokenizerException(file.path() + ": unsupported tokenizer.ggml.model '" + model
+            default -> throw new TokenizerException(file.path() + ": unsupported tokenizer.ggml.model '" + dev.sentemb.SentembException.capped(model)
                     + "'; supported: gpt2, llama");
         };
     }

@@ -25,7 +25,7 @@ public record CheckpointTensor(String name, GgmlType type, String dtype, long[] 
     /** The element type, or a typed error naming the tensor when sentemb cannot decode it. */
     public GgmlType decodableType() {
         if (type == null) {
-            throw new CheckpointFormatException(file, -1, "tensor " + name + " has dtype " + dtype
+            throw new CheckpointFormatException(file, -1, "tensor " + dev.sentemb.SentembException.capped(name) + " has dtype " + dev.sentemb.SentembException.capped(dtype)
                     + ", which sentemb does not decode (supported: F32, F16, BF16)");
         }
         return type;

@@ -1,5 +1,6 @@
 package dev.sentemb.weights;
 
+import dev.sentemb.SentembException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -90,7 +91,7 @@ final class GgufParser {
             int typeId = u32("metadata value type");
             GgufValueType type = GgufValueType.byIdOrNull(Integer.toUnsignedLong(typeId));
             if (type == null) {
-                throw fail(typeAt, "metadata key '" + key + "' has unknown value type " + Integer.toUnsignedString(typeId));
+                throw fail(typeAt, "metadata key '" + SentembException.capped(key) + "' has unknown value type " + Integer.toUnsignedString(typeId));
             }
             Object value = type == GgufValueType.ARRAY ? array(key, 1) : scalar(type, key);
             if (entries.putIfAbsent(key, new GgufMetadata.Entry(type, value, at)) != null) {
@@ -116,7 +117,7 @@ final class GgufParser {
             long avail = size - dataOffset;
             if (dataOffset > size || ti.relOffset > avail || ti.bytes > avail - ti.relOffset) {
                 long start = dataOffset + ti.relOffset;
-                throw fail(ti.at, "tensor '" + ti.name + "' data [" + Long.toUnsignedString(start) + ", "
+                throw fail(ti.at, "tensor '" + SentembException.capped(ti.name) + "' data [" + Long.toUnsignedString(start) + ", "
                         + Long.toUnsignedString(start + ti.bytes) + ") runs past the end of the file (size " + size + ")");
             }
             long abs = dataOffset + ti.relOffset;
@@ -131,46 +132,46 @@ final class GgufParser {
         long at = pos;
         String name = string("tensor name");
         long ndAt = pos;
-        int nDims = u32("tensor '" + name + "' n_dims");
+        int nDims = u32("tensor '" + SentembException.capped(name) + "' n_dims");
         if (nDims < 1 || nDims > MAX_DIMS) {
-            throw fail(ndAt, "tensor '" + name + "' has n_dims " + Integer.toUnsignedString(nDims) + ", expected 1 to " + MAX_DIMS);
+            throw fail(ndAt, "tensor '" + SentembException.capped(name) + "' has n_dims " + Integer.toUnsignedString(nDims) + ", expected 1 to " + MAX_DIMS);
         }
         long[] dims = new long[nDims];
         long elements = 1;
         for (int d = 0; d < nDims; d++) {
             long dAt = pos;
-            long n = u64("tensor '" + name + "' dimension " + d);
+            long n = u64("tensor '" + SentembException.capped(name) + "' dimension " + d);
             if (n < 1) {
-                throw fail(dAt, "tensor '" + name + "' dimension " + d + " is " + Long.toUnsignedString(n) + ", expected at least 1");
+                throw fail(dAt, "tensor '" + SentembException.capped(name) + "' dimension " + d + " is " + Long.toUnsignedString(n) + ", expected at least 1");
             }
             long product = elements * n;
             if (Math.multiplyHigh(elements, n) != 0 || product < 0) {
-                throw fail(dAt, "tensor '" + name + "' has more elements than fit in a long");
+                throw fail(dAt, "tensor '" + SentembException.capped(name) + "' has more elements than fit in a long");
             }
             elements = product;
             dims[d] = n;
         }
         long typeAt = pos;
-        int typeId = u32("tensor '" + name + "' type");
+        int typeId = u32("tensor '" + SentembException.capped(name) + "' type");
         GgmlType type = GgmlType.byIdOrNull(Integer.toUnsignedLong(typeId));
         if (type == null) {
-            throw fail(typeAt, "tensor '" + name + "' has unknown ggml type id " + Integer.toUnsignedString(typeId));
+            throw fail(typeAt, "tensor '" + SentembException.capped(name) + "' has unknown ggml type id " + Integer.toUnsignedString(typeId));
         }
         if (dims[0] % type.blockSize() != 0) {
-            throw fail(ndAt, "tensor '" + name + "' row length " + dims[0] + " is not a multiple of " + type
+            throw fail(ndAt, "tensor '" + SentembException.capped(name) + "' row length " + dims[0] + " is not a multiple of " + type
                     + "'s block size " + type.blockSize());
         }
         long blocks = elements / type.blockSize();
         if (Math.multiplyHigh(blocks, type.typeSize()) != 0 || blocks * type.typeSize() < 0) {
-            throw fail(ndAt, "tensor '" + name + "' byte size overflows a long");
+            throw fail(ndAt, "tensor '" + SentembException.capped(name) + "' byte size overflows a long");
         }
         long offAt = pos;
-        long rel = u64("tensor '" + name + "' data offset");
+        long rel = u64("tensor '" + SentembException.capped(name) + "' data offset");
         if (rel < 0) {
-            throw fail(offAt, "tensor '" + name + "' data offset " + Long.toUnsignedString(rel) + " is beyond any file");
+            throw fail(offAt, "tensor '" + SentembException.capped(name) + "' data offset " + Long.toUnsignedString(rel) + " is beyond any file");
         }
         if (rel % alignment != 0) {
-            throw fail(offAt, "tensor '" + name + "' data offset " + rel + " is not a multiple of the alignment " + alignment);
+            throw fail(offAt, "tensor '" + SentembException.capped(name) + "' data offset " + rel + " is not a multiple of the alignment " + alignment);
         }
         return new TensorInfo(at, name, type, dims, rel, blocks * type.typeSize());
     }
@@ -213,12 +214,12 @@ final class GgufParser {
     private GgufArray array(String key, int depth) {
         long typeAt = pos;
         if (depth > MAX_ARRAY_DEPTH) {
-            throw fail(typeAt, "metadata key '" + key + "' nests arrays deeper than " + MAX_ARRAY_DEPTH);
+            throw fail(typeAt, "metadata key '" + SentembException.capped(key) + "' nests arrays deeper than " + MAX_ARRAY_DEPTH);
         }
         int typeId = u32("array element type of '" + key + "'");
         GgufValueType et = GgufValueType.byIdOrNull(Integer.toUnsignedLong(typeId));
         if (et == null) {
-            throw fail(typeAt, "metadata key '" + key + "' is an array of unknown value type " + Integer.toUnsignedString(typeId));
+            throw fail(typeAt, "metadata key '" + SentembException.capped(key) + "' is an array of unknown value type " + Integer.toUnsignedString(typeId));
         }
         long lenAt = pos;
         long n = u64("array length of '" + key + "'");

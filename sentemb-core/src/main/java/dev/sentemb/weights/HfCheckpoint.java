@@ -101,14 +101,34 @@ public final class HfCheckpoint implements AutoCloseable {
         map.properties().forEach(e -> {
             String f = e.getValue().asText("");
             if (f.isEmpty() || f.contains("/") || f.contains("\\") || f.startsWith(".") || f.length() > 255
-                    || f.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                    || f.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f) || !encodable(f)) {
                 String shown = f.length() > 60 ? f.substring(0, 60) + "..." : f;
                 throw new CheckpointFormatException(index, -1, "weight_map names an unsafe shard file '"
-                        + shown.replaceAll("\\p{Cntrl}", "?") + "' (a plain file name beside the index is expected)");
+                        + shown.replaceAll("[\\p{Cntrl}\\p{Cs}]", "?") + "' (a plain file name beside the index is expected)");
             }
             files.add(f);
         });
         return List.copyOf(files);
+    }
+
+    /** A name the file system can hold (an unpaired surrogate cannot be encoded as a path). */
+    private static boolean encodable(String name) {
+        try {
+            Path.of(name);
+            return true;
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** A JSON reader's complaint on one line: what and where (line, column), without the parser's source dump. */
+    public static String jsonProblem(IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jp) {
+            var at = jp.getLocation();
+            return dev.sentemb.SentembException.capped(jp.getOriginalMessage().lines().findFirst().orElse(""))
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+        }
+        return dev.sentemb.SentembException.capped(e.getMessage());
     }
 
     /** Reads a JSON file, with a typed error naming it. */
@@ -121,7 +141,7 @@ public final class HfCheckpoint implements AutoCloseable {
             }
             return n;
         } catch (IOException e) {
-            throw new CheckpointFormatException(file, -1, "cannot read JSON: " + e.getMessage());
+            throw new CheckpointFormatException(file, -1, "cannot read JSON: " + jsonProblem(e));
         }
     }
 

@@ -66,7 +66,7 @@ public final class SafetensorsFile implements AutoCloseable {
         try {
             header = new ObjectMapper().readTree(new String(json, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new CheckpointFormatException(path, 8, "header is not valid JSON: " + e.getMessage());
+            throw new CheckpointFormatException(path, 8, "header is not valid JSON: " + HfCheckpoint.jsonProblem(e));
         }
         if (header == null || !header.isObject()) {
             throw new CheckpointFormatException(path, 8, "header is not a JSON object");
@@ -85,29 +85,29 @@ public final class SafetensorsFile implements AutoCloseable {
             JsonNode shapeNode = t.path("shape");
             JsonNode offs = t.path("data_offsets");
             if (!shapeNode.isArray() || !offs.isArray() || offs.size() != 2 || dtype.isEmpty()) {
-                throw new CheckpointFormatException(path, 8, "tensor " + name + " lacks dtype, shape or data_offsets");
+                throw new CheckpointFormatException(path, 8, "tensor " + dev.sentemb.SentembException.capped(name) + " lacks dtype, shape or data_offsets");
             }
             long[] shape = new long[shapeNode.size()];
             long elements = 1;
             for (int i = 0; i < shape.length; i++) {
                 shape[i] = shapeNode.get(i).asLong(-1);
                 if (shape[i] < 0) {
-                    throw new CheckpointFormatException(path, 8, "tensor " + name + " has a negative dimension");
+                    throw new CheckpointFormatException(path, 8, "tensor " + dev.sentemb.SentembException.capped(name) + " has a negative dimension");
                 }
                 elements = Math.multiplyHigh(elements, shape[i]) != 0 ? -1 : elements * shape[i];
                 if (elements < 0) {
-                    throw new CheckpointFormatException(path, 8, "tensor " + name + " has an impossible shape");
+                    throw new CheckpointFormatException(path, 8, "tensor " + dev.sentemb.SentembException.capped(name) + " has an impossible shape");
                 }
             }
             long begin = offs.get(0).asLong(-1);
             long end = offs.get(1).asLong(-1);
             if (begin < 0 || end < begin || end > dataSize) {
-                throw new CheckpointFormatException(path, dataStart + Math.max(begin, 0), "tensor " + name + " claims bytes ["
+                throw new CheckpointFormatException(path, dataStart + Math.max(begin, 0), "tensor " + dev.sentemb.SentembException.capped(name) + " claims bytes ["
                         + begin + ", " + end + ") of a data section of " + dataSize + " bytes (file truncated?)");
             }
             int width = CheckpointTensor.sizeOf(dtype);
             if (width > 0 && end - begin != elements * width) {
-                throw new CheckpointFormatException(path, dataStart + begin, "tensor " + name + " has " + (end - begin)
+                throw new CheckpointFormatException(path, dataStart + begin, "tensor " + dev.sentemb.SentembException.capped(name) + " has " + (end - begin)
                         + " bytes, but " + dtype + " of shape " + shapeNode + " needs " + elements * width);
             }
             out.put(name, new CheckpointTensor(name, CheckpointTensor.typeOf(dtype), dtype, shape,

@@ -40,4 +40,31 @@ class StrategiesOracleTest {
             assertTrue(worst >= 0.9999, model + " " + strategy + ": worst cosine " + worst);
         }
     }
+
+    /** Echo against the authors' EchoParser and EchoPooling (tools/oracle/echo_fixtures.py): their ids and their mean. */
+    @ParameterizedTest
+    @CsvSource({"llama", "smollm2-135m"})
+    void echoMatchesTheAuthorsParserAndPooling(String model) throws Exception {
+        String dir = "strategies/" + model;
+        List<OracleFixture.Item> items = OracleFixture.items(dir, "echo.jsonl");
+        float[][] want = OracleFixture.matrix(dir, "echo.mean.npy");
+        assertEquals(50, items.size());
+        String path = model.equals("llama") ? HfFixture.dir("llama").toString() : TestModels.require(model).toString();
+        for (boolean prefixCache : new boolean[] {true, false}) {
+            try (Encoder enc = Encoder.builder(path).strategy(Strategies.require("echo").strategy()).prefixCache(prefixCache).build()) {
+                List<String> texts = items.stream().map(OracleFixture.Item::text).toList();
+                float[][] got = enc.embed(texts);
+                double worst = 1;
+                for (int i = 0; i < items.size(); i++) {
+                    assertArrayEquals(items.get(i).ids(), enc.promptIds(texts.get(i)), "the authors' tokens, piece by piece");
+                    worst = Math.min(worst, HfFixture.cosine(got[i], want[i]));
+                }
+                for (int i = 0; i < 5; i++) {
+                    assertArrayEquals(got[i], enc.embed(texts.get(i)), 0f, "batch-invariant: alone as in the batch");
+                }
+                System.out.printf("%s echo (prefix cache %s): worst cosine against the authors' method %.7f%n", model, prefixCache, worst);
+                assertTrue(worst >= 0.9999, model + " echo: worst cosine " + worst);
+            }
+        }
+    }
 }

@@ -97,13 +97,16 @@ public final class Markdown {
             name = "PretCoT";
         } else if (t.equals("ke") || t.equals(Templates.KE)) {
             name = "Knowledge Enhancement";
+        } else if (t.equals("echo")) {
+            name = "Echo";
         } else if (m.matches()) {
             name = "demo \"" + cut(m.group(1).replace('_', ' '), 32) + "\" → " + cut(m.group(2), 16);
         } else {
             name = cut(t.replace('_', ' '), 60);
         }
         boolean own = r.pooling() == null || r.pooling().equals("last")
-                || ((name.equals("PretCoT") || name.equals("Knowledge Enhancement")) && r.pooling().equals("last@layer-2")); // the strategy's own read-out
+                || ((name.equals("PretCoT") || name.equals("Knowledge Enhancement")) && r.pooling().equals("last@layer-2"))
+                || (name.equals("Echo") && r.pooling().equals("mean")); // the strategy's own read-out
         return name.replace("|", "\\|") + (own ? "" : " (" + r.pooling() + ")");
     }
 
