@@ -42,7 +42,8 @@ final class ModelOptions {
     @Option(names = "--strategy", paramLabel = "NAME",
             description = "A named embedding strategy, set as its authors set it: prompteol (default), pretcot, ke (Pretended CoT and "
                     + "Knowledge Enhancement, Zhang et al. 2024: their prompt, read at hidden_states[-2]; --template or --layer given too "
-                    + "override its parts), echo (Springer et al. 2024: the sentence twice, the mean over the second copy).")
+                    + "override its parts), echo (Springer et al. 2024: the sentence twice, the mean over the second copy), metaeol (Lei et al. 2024: "
+                    + "eight meta-task prompts, their last-token embeddings averaged).")
     String strategy;
 
     @Option(names = "--pooling", defaultValue = "last", paramLabel = "last|mean",

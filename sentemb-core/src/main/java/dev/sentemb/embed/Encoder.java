@@ -14,6 +14,7 @@ import dev.sentemb.model.TransformerModel;
 import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
 import dev.sentemb.strategy.EmbeddingStrategy;
+import dev.sentemb.strategy.EnsembleStrategy;
 import dev.sentemb.strategy.Pooling;
 import dev.sentemb.strategy.PromptEolStrategy;
 import dev.sentemb.tokenizer.Tokenizer;
@@ -60,6 +61,8 @@ public final class Encoder implements AutoCloseable {
     private final boolean ownsRuntime;
     /** The strategy's shared prefixes, computed on first use; null when the cache is off. */
     private final PrefixCache prefixes;
+    /** An ensemble strategy's parts, each a view with its own prefix cache; null for a one-prompt strategy. */
+    private final List<Encoder> parts;
     private final LongAdder prompts = new LongAdder();
     private final LongAdder distinctPrompts = new LongAdder();
     private final LongAdder tokensRepresented = new LongAdder();
@@ -102,6 +105,8 @@ public final class Encoder implements AutoCloseable {
         this.truncate = truncate;
         this.strategy.pass().resolve(model.config().layers()); // a layer the model does not have fails here, not per sentence
         this.prefixes = runtime.prefixCache() ? new PrefixCache(model, this.strategy.prefixCandidates(tokenizer), this.strategy.pass()) : null;
+        this.parts = this.strategy instanceof EnsembleStrategy e
+                ? e.parts().stream().map(s -> new Encoder(runtime, false, s, false, maxPromptTokens, truncate)).toList() : null;
     }
 
     /**
@@ -167,6 +172,9 @@ public final class Encoder implements AutoCloseable {
      * @param done called on this thread with the number of inputs finished so far (for progress bars); may be null
      */
     public List<EmbedResult> embedEach(List<String> sentences, IntConsumer done) {
+        if (parts != null) {
+            return EnsembleRun.embedEach((EnsembleStrategy) strategy, parts, sentences, done, normalize);
+        }
         Prepared p = prepare(sentences);
         if (done != null && p.finishedBefore() > 0) {
             done.accept(p.finishedBefore());
@@ -186,6 +194,9 @@ public final class Encoder implements AutoCloseable {
      * @throws EngineFullException when the engine's queue cannot take the sentences now
      */
     public PendingEmbeddings submit(List<String> sentences) {
+        if (parts != null) {
+            throw new SentembException(strategy.describe() + " is embedded part by part: use embed or embedEach, not submit");
+        }
         Prepared p = prepare(sentences);
         Submission sub = p.inputs().isEmpty() ? null : runtime.engine().submit(p.inputs());
         return new PendingEmbeddings(p, sub);
@@ -233,9 +244,9 @@ public final class Encoder implements AutoCloseable {
                         }
                     }
                     if (fit == null) {
+                        String source = maxPromptTokens == model.config().contextLength() ? "the context length " + modelPath() + " states; " : "";
                         results[i] = EmbedResult.failed("prompt has " + ids.length + " tokens, more than the limit of " + maxPromptTokens
-                                + (maxPromptTokens == model.config().contextLength() ? ", the context length " + modelPath() + " states," : "")
-                                + (truncate ? " even with the sentence cut to nothing (the template is too long)" : " (truncation is off)"));
+                                + (truncate ? " even with the sentence cut to nothing (" + source + "the template is too long)" : " (" + source + "truncation is off)"));
                         continue;
                     }
                     truncated.increment();
@@ -360,6 +371,10 @@ public final class Encoder implements AutoCloseable {
      * cache save.
      */
     public Stats stats() {
+        if (parts != null) {
+            return parts.stream().map(Encoder::stats).reduce((a, b) -> new Stats(a.prompts() + b.prompts(), a.distinctPrompts() + b.distinctPrompts(),
+                    a.tokensRepresented() + b.tokensRepresented(), a.tokensComputed() + b.tokensComputed(), a.truncated() + b.truncated())).orElseThrow();
+        }
         return new Stats(prompts.sum(), distinctPrompts.sum(), tokensRepresented.sum(),
                 tokensComputed.sum() + (prefixes == null ? 0 : prefixes.tokensComputed()), truncated.sum());
     }

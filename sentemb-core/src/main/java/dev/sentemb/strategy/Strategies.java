@@ -55,6 +55,9 @@ public final class Strategies {
         add(new Named("echo", "Echo embeddings (Springer et al. 2024)", "echo", Pooling.MEAN, PassOptions.FINAL_LAYER,
                 "per sentence two copies of it, the middle and the EOS (PromptEOL: one copy and its tail); the head is computed once",
                 EchoStrategy.ZERO_SHOT));
+        add(new Named("metaeol", "MetaEOL (Lei et al. 2024)", "metaeol", Pooling.LAST, PassOptions.FINAL_LAYER,
+                "eight PromptEOL-style prompts per sentence, averaged: eight heads (each computed once) and eight times the sentence's tokens",
+                EnsembleStrategy.metaEol()));
     }
 
     private Strategies() {}

@@ -43,6 +43,20 @@ public final class OracleFixture {
         return out;
     }
 
+    /** Every line of a JSONL fixture as a tree (for fixtures whose lines hold more than one prompt). */
+    public static List<JsonNode> rows(String model, String file) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        try (InputStream in = open(model, file);
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (!line.isBlank()) {
+                    out.add(JSON.readTree(line));
+                }
+            }
+        }
+        return out;
+    }
+
     public static float[][] matrix(String model, String file) throws IOException {
         try (InputStream in = open(model, file)) {
             return Npy.readMatrix(in);

@@ -99,6 +99,8 @@ public final class Markdown {
             name = "Knowledge Enhancement";
         } else if (t.equals("echo")) {
             name = "Echo";
+        } else if (t.equals("metaeol")) {
+            name = "MetaEOL";
         } else if (m.matches()) {
             name = "demo \"" + cut(m.group(1).replace('_', ' '), 32) + "\" → " + cut(m.group(2), 16);
         } else {
