@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sentemb.prompt.Templates;
 import dev.sentemb.strategy.EmbeddingStrategy;
+import dev.sentemb.strategy.EnsembleStrategy;
 import dev.sentemb.strategy.PromptEolStrategy;
 import dev.sentemb.tokenizer.Tokenizer;
 import java.io.BufferedOutputStream;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "tokenize", mixinStandardHelpOptions = true, sortOptions = false,
         exitCodeListHeading = ExitCodes.HEADING, exitCodeList = {
             ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_USAGE, ExitCodes.HELP_SKIPPED},
-        description = "Print the token ids of each sentence's prompt: one {\"text\": ..., \"ids\": [...]} JSON line a sentence.")
+        description = "Print the token ids of each sentence's prompt: one {\"text\": ..., \"ids\": [...]} JSON line a sentence (an ensemble strategy such as metaeol: one id list per prompt).")
 final class TokenizeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -51,11 +52,20 @@ final class TokenizeCommand implements Callable<Integer> {
                         skipped++;
                         continue;
                     }
-                    int[] ids = raw ? tok.encode(line.text()) : strategy.tokens(strategy.prompt(line.text()), tok);
                     gen.writeStartObject();
                     gen.writeStringField("text", line.text());
                     gen.writeFieldName("ids");
-                    gen.writeArray(ids, 0, ids.length);
+                    if (!raw && strategy instanceof EnsembleStrategy e) { // one id list per prompt
+                        gen.writeStartArray();
+                        for (EmbeddingStrategy part : e.parts()) {
+                            int[] ids = part.tokens(part.prompt(line.text()), tok);
+                            gen.writeArray(ids, 0, ids.length);
+                        }
+                        gen.writeEndArray();
+                    } else {
+                        int[] ids = raw ? tok.encode(line.text()) : strategy.tokens(strategy.prompt(line.text()), tok);
+                        gen.writeArray(ids, 0, ids.length);
+                    }
                     gen.writeEndObject();
                     gen.flush();
                     out.write('\n');

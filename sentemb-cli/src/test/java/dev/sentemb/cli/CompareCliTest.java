@@ -93,6 +93,9 @@ class CompareCliTest {
                 assertEquals(expect[k], ids.get(k).asInt());
             }
         }
+        CliRun meta = CliRun.of("tokenize", "--model", model, "--strategy", "metaeol", "--input", in.toString());
+        assertEquals(0, meta.code(), meta.err());
+        assertEquals(8, JSON.readTree(meta.out().lines().findFirst().orElseThrow()).get("ids").size(), "one id list per MetaEOL prompt");
         CliRun bad = CliRun.of("embed", "--model", model, "--strategy", "echo", "--template", "eol", "--input", in.toString(),
                 "--output", dir.resolve("bad.jsonl").toString());
         assertEquals(ExitCodes.FAILED, bad.code(), bad.err());
