@@ -148,14 +148,7 @@ final class GgufModelBase {
                 byte[] b = w.build();
                 List<TestGgufWriter.Field> fields = w.fields();
                 TestGgufWriter.Field f = fields.get(rnd.nextInt(fields.size()));
-                long v = rnd.nextInt(4) == 0 ? rnd.nextLong() : Mutations.NASTY[rnd.nextInt(Mutations.NASTY.length)];
-                ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-                if (f.width() == 4) {
-                    bb.putInt((int) f.offset(), (int) v);
-                } else {
-                    bb.putLong((int) f.offset(), v);
-                }
-                how.append(' ').append(f.what()).append('@').append(f.offset()).append('=').append(Long.toUnsignedString(v));
+                Mutations.setField(b, f, rnd.nextInt(4) == 0 ? rnd.nextLong() : Mutations.NASTY[rnd.nextInt(Mutations.NASTY.length)], how);
                 return b;
             }
             case 2 -> {

@@ -18,10 +18,10 @@ import java.util.Random;
  * replaced, deleted, duplicated, retyped) and text lines. Each mutation appends what it did to {@code how}
  * so a failing case can be read without re-running it.
  */
-final class Mutations {
+public final class Mutations {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    static final long[] NASTY = {0, 1, 2, 3, 4, 7, 8, 31, 255, 256, 65535, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFFL,
+    public static final long[] NASTY = {0, 1, 2, 3, 4, 7, 8, 31, 255, 256, 65535, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFFL,
             1L << 32, 1L << 40, 1L << 62, Long.MAX_VALUE, -1, -2, Long.MIN_VALUE};
 
     private Mutations() {}
@@ -71,28 +71,46 @@ final class Mutations {
                 return cut(b, from + rnd.nextInt(to - from), how);
             }
             case 4 -> {
-                int at = from + rnd.nextInt(to - from);
-                int n = 1 + rnd.nextInt(16);
-                byte[] out = new byte[m.length + n];
-                System.arraycopy(m, 0, out, 0, at);
-                for (int i = 0; i < n; i++) {
-                    out[at + i] = (byte) rnd.nextInt(256);
-                }
-                System.arraycopy(m, at, out, at + n, m.length - at);
-                how.append(" insert ").append(n).append('@').append(at);
-                return out;
+                return insert(m, from + rnd.nextInt(to - from), 1 + rnd.nextInt(16), rnd, how);
             }
             default -> {
-                int at = from + rnd.nextInt(to - from);
-                int n = Math.min(1 + rnd.nextInt(16), m.length - at);
-                byte[] out = new byte[m.length - n];
-                System.arraycopy(m, 0, out, 0, at);
-                System.arraycopy(m, at + n, out, at, m.length - at - n);
-                how.append(" delete ").append(n).append('@').append(at);
-                return out;
+                return delete(m, from + rnd.nextInt(to - from), 1 + rnd.nextInt(16), how);
             }
         }
         return m;
+    }
+
+    /** {@code n} random bytes inserted at {@code at} (everything after shifts). */
+    public static byte[] insert(byte[] m, int at, int n, Random rnd, StringBuilder how) {
+        byte[] out = new byte[m.length + n];
+        System.arraycopy(m, 0, out, 0, at);
+        for (int i = 0; i < n; i++) {
+            out[at + i] = (byte) rnd.nextInt(256);
+        }
+        System.arraycopy(m, at, out, at + n, m.length - at);
+        how.append(" insert ").append(n).append('@').append(at);
+        return out;
+    }
+
+    /** Up to {@code n} bytes deleted at {@code at}. */
+    public static byte[] delete(byte[] m, int at, int n, StringBuilder how) {
+        n = Math.min(n, m.length - at);
+        byte[] out = new byte[m.length - n];
+        System.arraycopy(m, 0, out, 0, at);
+        System.arraycopy(m, at + n, out, at, m.length - at - n);
+        how.append(" delete ").append(n).append('@').append(at);
+        return out;
+    }
+
+    /** A GGUF count, length, type or offset field (as the test writer recorded it) set to {@code v} in place. */
+    public static void setField(byte[] b, dev.sentemb.testing.TestGgufWriter.Field f, long v, StringBuilder how) {
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        if (f.width() == 4) {
+            bb.putInt((int) f.offset(), (int) v);
+        } else {
+            bb.putLong((int) f.offset(), v);
+        }
+        how.append(' ').append(f.what()).append('@').append(f.offset()).append('=').append(Long.toUnsignedString(v));
     }
 
     static byte[] cut(byte[] b, int len, StringBuilder how) {

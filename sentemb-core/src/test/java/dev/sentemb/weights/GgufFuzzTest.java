@@ -1,5 +1,6 @@
 package dev.sentemb.weights;
 
+import dev.sentemb.fuzz.Mutations;
 import dev.sentemb.testing.TestGgufWriter;
 import dev.sentemb.testing.TestModels;
 import org.junit.jupiter.api.Test;
@@ -7,8 +8,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,14 +133,7 @@ class GgufFuzzTest {
                     return truncate(b, m, rnd, how);
                 }
                 TestGgufWriter.Field f = b.fields.get(rnd.nextInt(b.fields.size()));
-                long v = rnd.nextInt(4) == 0 ? rnd.nextLong() : NASTY[rnd.nextInt(NASTY.length)];
-                ByteBuffer bb = ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN);
-                if (f.width() == 4) {
-                    bb.putInt((int) f.offset(), (int) v);
-                } else {
-                    bb.putLong((int) f.offset(), v);
-                }
-                how.append(' ').append(f.what()).append('@').append(f.offset()).append('=').append(Long.toUnsignedString(v));
+                Mutations.setField(m, f, rnd.nextInt(4) == 0 ? rnd.nextLong() : NASTY[rnd.nextInt(NASTY.length)], how);
             }
             case 3 -> {
                 return truncate(b, m, rnd, how);
@@ -149,22 +141,7 @@ class GgufFuzzTest {
             default -> { // delete or insert bytes inside the header (shifts everything after)
                 int at = rnd.nextInt(headerEnd);
                 int n = 1 + rnd.nextInt(8);
-                if (rnd.nextBoolean()) {
-                    byte[] out = new byte[m.length + n];
-                    System.arraycopy(m, 0, out, 0, at);
-                    for (int i = 0; i < n; i++) {
-                        out[at + i] = (byte) rnd.nextInt(256);
-                    }
-                    System.arraycopy(m, at, out, at + n, m.length - at);
-                    how.append(" insert ").append(n).append('@').append(at);
-                    return out;
-                }
-                n = Math.min(n, m.length - at);
-                byte[] out = new byte[m.length - n];
-                System.arraycopy(m, 0, out, 0, at);
-                System.arraycopy(m, at + n, out, at, m.length - at - n);
-                how.append(" delete ").append(n).append('@').append(at);
-                return out;
+                return rnd.nextBoolean() ? Mutations.insert(m, at, n, rnd, how) : Mutations.delete(m, at, n, how);
             }
         }
         return m;
