@@ -26,7 +26,8 @@ final class DemoCommand implements Callable<Integer> {
             long t1 = System.nanoTime();
             float[][] v = enc.embed(SAMPLES);
             long t2 = System.nanoTime();
-            System.out.printf("model %s (%d dimensions), template %s%n", model.model, enc.dimension(), enc.template());
+            System.out.printf("model %s (%d dimensions), %s%n", model.model, enc.dimension(),
+                    enc.strategy() instanceof dev.sentemb.strategy.PromptEolStrategy p ? "template " + p.template() : enc.strategy().describe());
             System.out.printf("prompt of the first sentence: %s%n%n", enc.prompt(SAMPLES.get(0)));
             double[][] m = Similarity.cosineMatrix(v);
             for (int i = 0; i < SAMPLES.size(); i++) {

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One {@code --model} value: {@code [ALIAS=]MODEL[,template=T][,adapter=DIR][,pooling=last|mean]}. Requests
+ * One {@code --model} value: {@code [ALIAS=]MODEL[,template=T][,adapter=DIR][,pooling=last|mean][,strategy=S]}. Requests
  * pick a served model by its alias in their {@code model} field; without an alias the model's own name is
  * the alias. Options left out take the server-wide {@code --template}, {@code --adapter} and {@code --pooling}.
  *
@@ -13,11 +13,12 @@ import java.util.Map;
  * @param template a template spec (eol, icl:NAME, icl:best, or a literal), or null for the server's
  * @param adapter  a PEFT adapter directory, or null for the server's
  * @param pooling  last or mean, or null for the server's
+ * @param strategy a named strategy (prompteol, pretcot, ke, echo), or null: PromptEOL with the template and pooling
  */
-public record ModelEntry(String alias, String model, String template, String adapter, String pooling) {
+public record ModelEntry(String alias, String model, String template, String adapter, String pooling, String strategy) {
     public ModelEntry {
         if (alias == null || alias.isBlank() || model == null || model.isBlank()) {
-            throw new IllegalArgumentException("a served model needs a name: --model [ALIAS=]MODEL[,template=...][,adapter=...][,pooling=...]");
+            throw new IllegalArgumentException("a served model needs a name: --model [ALIAS=]MODEL[,template=...][,adapter=...][,pooling=...][,strategy=...]");
         }
     }
 
@@ -36,11 +37,11 @@ public record ModelEntry(String alias, String model, String template, String ada
             String p = parts[i].strip();
             int e = p.indexOf('=');
             if (e <= 0) {
-                throw new IllegalArgumentException("--model " + value + ": '" + p + "' is not KEY=VALUE (template, adapter or pooling)");
+                throw new IllegalArgumentException("--model " + value + ": '" + p + "' is not KEY=VALUE (template, adapter, pooling or strategy)");
             }
             String key = p.substring(0, e).strip();
-            if (!key.equals("template") && !key.equals("adapter") && !key.equals("pooling")) {
-                throw new IllegalArgumentException("--model " + value + ": unknown option '" + key + "'; expected template, adapter or pooling");
+            if (!key.equals("template") && !key.equals("adapter") && !key.equals("pooling") && !key.equals("strategy")) {
+                throw new IllegalArgumentException("--model " + value + ": unknown option '" + key + "'; expected template, adapter, pooling or strategy");
             }
             if (opts.put(key, p.substring(e + 1).strip()) != null) {
                 throw new IllegalArgumentException("--model " + value + ": '" + key + "' given twice");
@@ -49,12 +50,13 @@ public record ModelEntry(String alias, String model, String template, String ada
         if (model.isEmpty()) {
             throw new IllegalArgumentException("--model " + value + ": no model after the alias");
         }
-        return new ModelEntry(alias != null ? alias : model, model, opts.get("template"), opts.get("adapter"), opts.get("pooling"));
+        return new ModelEntry(alias != null ? alias : model, model, opts.get("template"), opts.get("adapter"), opts.get("pooling"),
+                opts.get("strategy"));
     }
 
     /** This entry with the server-wide defaults filled in. */
     ModelEntry withDefaults(String template, String adapter, String pooling) {
         return new ModelEntry(alias, model, this.template != null ? this.template : template, this.adapter != null ? this.adapter : adapter,
-                this.pooling != null ? this.pooling : pooling);
+                this.pooling != null ? this.pooling : pooling, strategy);
     }
 }

@@ -10,6 +10,9 @@ import dev.sentemb.model.PassOptions;
 import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
 import dev.sentemb.strategy.Pooling;
+import dev.sentemb.strategy.EmbeddingStrategy;
+import dev.sentemb.strategy.EnsembleStrategy;
+import dev.sentemb.strategy.Strategies;
 import dev.sentemb.strategy.PromptEolStrategy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,8 +38,7 @@ final class ServedModels {
         try {
             for (ModelEntry raw : c.models()) {
                 ModelEntry e = raw.withDefaults(c.template(), c.adapter(), c.pooling());
-                PromptTemplate template = template(e);
-                Pooling pooling = Pooling.parse(e.pooling());
+                EmbeddingStrategy strategy = strategy(e);
                 String key = e.model() + "\u0000" + (e.adapter() == null ? "" : e.adapter());
                 Encoder base = bases.get(key);
                 Encoder enc;
@@ -46,7 +48,7 @@ final class ServedModels {
                     if (e.adapter() != null) {
                         spec = spec.withAdapter(Path.of(e.adapter()).toString(), true);
                     }
-                    base = Encoder.builder(spec).template(template).pooling(pooling).pool(pool)
+                    base = Encoder.builder(spec).strategy(strategy).pool(pool)
                             .engine(EmbeddingEngine.Options.DEFAULT.withBatchTokens(c.maxBatchTokens()).withMaxQueued(c.maxQueuedInputs()))
                             .build();
                     bases.put(key, base);
@@ -54,7 +56,7 @@ final class ServedModels {
                     log.accept(String.format("loaded %s%s in %.1f s (%d dimensions, %s)", e.model(),
                             e.adapter() == null ? "" : " + " + e.adapter(), (System.nanoTime() - t0) / 1e9, base.dimension(), base.kernels()));
                 } else {
-                    enc = base.withStrategy(new PromptEolStrategy(template, pooling, PassOptions.FINAL_LAYER));
+                    enc = base.withStrategy(strategy);
                 }
                 int overhead = enc.promptIds("").length;
                 int context = enc.config().contextLength();
@@ -68,12 +70,34 @@ final class ServedModels {
         return new Loaded(served, List.copyOf(bases.values()));
     }
 
-    private static PromptTemplate template(ModelEntry e) {
-        if ("icl:best".equals(e.template())) {
+    /**
+     * The entry's strategy: a named one (a prompt family takes the entry's template, when given, over its own;
+     * an ensemble is refused, its several passes a sentence do not fit a request), else PromptEOL with the
+     * entry's template and pooling.
+     */
+    private static EmbeddingStrategy strategy(ModelEntry e) {
+        Pooling pooling = Pooling.parse(e.pooling());
+        if (e.strategy() == null) {
+            return new PromptEolStrategy(template(e, e.template()), pooling, PassOptions.FINAL_LAYER);
+        }
+        Strategies.Named named = Strategies.require(e.strategy());
+        if (named.promptFamily()) {
+            return new PromptEolStrategy(template(e, e.template() != null && !e.template().equals("eol") ? e.template() : named.template()),
+                    named.pooling(), named.layer());
+        }
+        if (named.strategy() instanceof EnsembleStrategy) {
+            throw new IllegalArgumentException("--model " + e.alias() + ": strategy " + e.strategy()
+                    + " averages several prompts a sentence and is not served yet; served: prompteol, pretcot, ke, echo");
+        }
+        return named.strategy();
+    }
+
+    private static PromptTemplate template(ModelEntry e, String spec) {
+        if ("icl:best".equals(spec)) {
             String best = DemoStore.best(ModelStore.standard().home(), e.model()).orElseThrow(() -> new IllegalArgumentException(
                     "no stored demonstration for " + e.model() + "; run: sentemb search-demos --model " + e.model()));
             return Templates.resolve(best);
         }
-        return Templates.resolve(e.template());
+        return Templates.resolve(spec);
     }
 }

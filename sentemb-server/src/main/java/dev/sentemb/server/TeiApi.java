@@ -150,8 +150,13 @@ final class TeiApi {
         o.putNull("model_sha");
         o.put("model_dtype", "float32");
         o.put("served_model_name", m.alias);
-        o.putObject("model_type").putObject("embedding").put("pooling", m.encoder.pooling().name().equals("MEAN") ? "mean" : "last_token");
-        o.put("template", m.encoder.template().source());
+        if (m.encoder.strategy() instanceof dev.sentemb.strategy.PromptEolStrategy p) {
+            o.putObject("model_type").putObject("embedding").put("pooling", p.pooling() == dev.sentemb.strategy.Pooling.MEAN ? "mean" : "last_token");
+            o.put("template", p.template().source());
+        } else { // echo: the mean over the sentence's second copy
+            o.putObject("model_type").putObject("embedding").put("pooling", "mean");
+            o.put("strategy", m.encoder.strategy().describe());
+        }
         o.put("dimensions", m.encoder.dimension());
         o.put("max_concurrent_requests", config.maxConcurrentRequests());
         o.put("max_input_length", m.maxInputTokens);

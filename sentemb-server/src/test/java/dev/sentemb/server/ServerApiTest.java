@@ -3,6 +3,7 @@ package dev.sentemb.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +36,8 @@ class ServerApiTest {
 
     @BeforeAll
     static void start() {
-        ServeConfig c = ServeConfig.defaults(List.of(ModelEntry.parse("tiny=" + MODEL), ModelEntry.parse("tiny-demo=" + MODEL + ",template=icl:smoking")))
+        ServeConfig c = ServeConfig.defaults(List.of(ModelEntry.parse("tiny=" + MODEL), ModelEntry.parse("tiny-demo=" + MODEL + ",template=icl:smoking"),
+                        ModelEntry.parse("tiny-echo=" + MODEL + ",strategy=echo")))
                 .withPort(0).withCompute(2, 16384).withInputs(40, false, 8, 4096).withLimits(64, 64);
         server = EmbeddingServer.start(c, line -> {});
         port = server.port();
@@ -76,6 +78,27 @@ class ServerApiTest {
 
         Http.Answer one = Http.post(port, "/v1/embeddings", "{\"input\": \"Someone is making music.\"}");
         assertArrayEquals(want[2], Http.floats(one.json().get("data").get(0).get("embedding")), "a single string, default model");
+    }
+
+    /** A named strategy per served model: echo's vectors are the library's with that strategy, and /info says how it pools. */
+    @Test
+    void aServedModelWithTheEchoStrategy() {
+        Http.Answer a = Http.post(port, "/v1/embeddings", "{\"input\": [\"A man is playing a guitar.\", \"A woman slices an onion.\", "
+                + "\"Someone is making music.\"], \"model\": \"tiny-echo\"}");
+        assertEquals(200, a.status(), a.body());
+        try (Encoder echo = Encoder.builder(MODEL).threads(2).normalize(true)
+                .strategy(dev.sentemb.strategy.Strategies.require("echo").strategy()).build()) {
+            float[][] want = echo.embed(SENTENCES);
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(want[i], Http.floats(a.json().get("data").get(i).get("embedding")), "input " + i + " bit for bit");
+            }
+        }
+        JsonNode info = Http.get(port, "/info?model=tiny-echo").json();
+        assertEquals("mean", info.get("model_type").get("embedding").get("pooling").asText());
+        assertTrue(info.get("strategy").asText().startsWith("Echo"), info.toString());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> EmbeddingServer.start(
+                ServeConfig.defaults(List.of(ModelEntry.parse("m=" + MODEL + ",strategy=metaeol"))).withPort(0).withCompute(1, 4096), l -> {}));
+        assertTrue(refused.getMessage().contains("not served yet"), refused.getMessage());
     }
 
     @Test
