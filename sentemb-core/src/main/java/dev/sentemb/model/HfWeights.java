@@ -34,6 +34,11 @@ final class HfWeights implements WeightSource {
         return ckpt.find(hf).orElseThrow(() -> new ModelFormatException("missing tensor " + hf + " in " + describe()));
     }
 
+    /** The file a tensor came from (a shard, the one safetensors file, pytorch_model.bin), else the checkpoint. */
+    private String where(CheckpointTensor t) {
+        return t.file() != null ? t.file().toString() : describe();
+    }
+
     @Override
     public boolean has(String name) {
         return ckpt.find(names.apply(name)).isPresent();
@@ -44,8 +49,8 @@ final class HfWeights implements WeightSource {
         CheckpointTensor t = tensor(name);
         long[] s = t.shape();
         if (s.length != 2 || s[0] != rows || s[1] != cols) {
-            throw new ModelFormatException("tensor " + t.name() + " in " + describe() + " has shape " + Arrays.toString(s)
-                    + ", expected [" + rows + ", " + cols + "]");
+            throw new ModelFormatException("tensor " + t.name() + " in " + where(t) + " has shape " + Arrays.toString(s)
+                    + ", expected [" + rows + ", " + cols + "] (from config.json)");
         }
         GgmlType type = t.decodableType();
         if (q8 && cols % 32 == 0) {
@@ -69,8 +74,8 @@ final class HfWeights implements WeightSource {
     public Optional<float[]> optionalVector(String name, int length) {
         return ckpt.find(names.apply(name)).map(t -> {
             if (t.shape().length != 1 || t.shape()[0] != length) {
-                throw new ModelFormatException("tensor " + t.name() + " in " + describe() + " has shape "
-                        + Arrays.toString(t.shape()) + ", expected [" + length + "]");
+                throw new ModelFormatException("tensor " + t.name() + " in " + where(t) + " has shape "
+                        + Arrays.toString(t.shape()) + ", expected [" + length + "] (from config.json)");
             }
             float[] v = new float[length];
             Dequant.dequantize(t.decodableType(), t.data(), 0, v, 0, length);

@@ -220,6 +220,13 @@ public final class LoraAdapter {
         }
         float[] v = new float[(int) n];
         Dequant.dequantize(t.decodableType(), t.data(), 0, v, 0, v.length);
+        for (int i = 0; i < v.length; i++) {
+            // an adapter is small: checked whole here rather than found later as a NaN vector naming only the base model
+            if (!Float.isFinite(v[i])) {
+                throw new ModelFormatException((t.file() != null ? t.file() : dir) + ": tensor " + t.name() + " has a non-finite value ("
+                        + v[i] + ") at index " + i);
+            }
+        }
         return v;
     }
 
