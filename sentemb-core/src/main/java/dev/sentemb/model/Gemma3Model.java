@@ -49,7 +49,7 @@ public final class Gemma3Model extends RmsNormStack {
         java.util.function.IntPredicate isLocal = layout.isLocal();
         boolean shiftNorms = layout.shiftNorms();
         if (!c.ropeScaling().equals("none")) {
-            throw new ModelFormatException("rope scaling '" + c.ropeScaling() + "' is not supported for gemma3");
+            throw new ModelFormatException("rope scaling '" + dev.sentemb.SentembException.capped(c.ropeScaling()) + "' is not supported for gemma3");
         }
         if (window <= 0) {
             throw new ModelFormatException("gemma3 needs a positive sliding window, got " + window);

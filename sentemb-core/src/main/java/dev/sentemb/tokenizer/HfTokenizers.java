@@ -47,7 +47,7 @@ public final class HfTokenizers {
             throw new TokenizerException(file + ": SentencePiece model type " + m.modelType() + " (1 = Unigram) is not supported; supported: BPE");
         }
         if (!m.normalizer().equals("identity") || m.removeExtraWhitespaces()) {
-            throw new TokenizerException(file + ": normalizer '" + m.normalizer() + "' (remove_extra_whitespaces "
+            throw new TokenizerException(file + ": normalizer '" + quoted(m.normalizer()) + "' (remove_extra_whitespaces "
                     + m.removeExtraWhitespaces() + ") is not supported; supported: identity, as LLaMA's");
         }
         Path cfgFile = dir.resolve("tokenizer_config.json");

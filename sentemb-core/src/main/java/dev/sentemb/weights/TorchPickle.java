@@ -193,7 +193,7 @@ final class TorchPickle {
         }
         String key = (String) p.get(2);
         if (key.isEmpty() || key.contains("/") || key.contains("..")) {
-            throw new CheckpointFormatException(file, at, "storage key '" + key + "' is not a plain name");
+            throw new CheckpointFormatException(file, at, "storage key '" + dev.sentemb.SentembException.capped(key) + "' is not a plain name");
         }
         return new StorageRef(STORAGES.get(g.name()), key, (Long) p.get(4));
     }

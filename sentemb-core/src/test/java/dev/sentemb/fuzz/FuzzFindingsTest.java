@@ -116,6 +116,14 @@ class FuzzFindingsTest {
     }
 
     @Test
+    void aLongRopeTypeIsQuotedShortForGemmaToo() throws Exception {
+        fails(withJson("gemma3", "config.json", c -> ((ObjectNode) c.get("rope_parameters").get("full_attention"))
+                .put("rope_type", "x".repeat(100_000))), "100000 characters");
+        fails(withJson("qwen2", "config.json", c -> ((ObjectNode) c.get("rope_parameters")).put("rope_type", "x".repeat(100_000))),
+                "100000 characters");
+    }
+
+    @Test
     void aShardNameThatIsNoPathIsTyped() throws Exception {
         Path dir = withJson("opt-proj", "model.safetensors.index.json", i -> ((ObjectNode) i.get("weight_map"))
                 .put("decoder.layers.0.fc1.bias", "\uD800.safetensors"));
