@@ -372,8 +372,7 @@ public final class Encoder implements AutoCloseable {
      */
     public Stats stats() {
         if (parts != null) {
-            return parts.stream().map(Encoder::stats).reduce((a, b) -> new Stats(a.prompts() + b.prompts(), a.distinctPrompts() + b.distinctPrompts(),
-                    a.tokensRepresented() + b.tokensRepresented(), a.tokensComputed() + b.tokensComputed(), a.truncated() + b.truncated())).orElseThrow();
+            return parts.stream().map(Encoder::stats).reduce(Stats::plus).orElseThrow();
         }
         return new Stats(prompts.sum(), distinctPrompts.sum(), tokensRepresented.sum(),
                 tokensComputed.sum() + (prefixes == null ? 0 : prefixes.tokensComputed()), truncated.sum());
@@ -386,7 +385,13 @@ public final class Encoder implements AutoCloseable {
 
     /** See {@link #stats()}. */
     /** @param truncated sentences cut to fit the token limit ({@link Builder#truncate}) */
-    public record Stats(long prompts, long distinctPrompts, long tokensRepresented, long tokensComputed, long truncated) {}
+    public record Stats(long prompts, long distinctPrompts, long tokensRepresented, long tokensComputed, long truncated) {
+        /** Both counts together (an ensemble's parts). */
+        public Stats plus(Stats o) {
+            return new Stats(prompts + o.prompts, distinctPrompts + o.distinctPrompts, tokensRepresented + o.tokensRepresented,
+                    tokensComputed + o.tokensComputed, truncated + o.truncated);
+        }
+    }
 
     /** The token ids of the prompt this encoder builds for a sentence. */
     public int[] promptIds(String sentence) {

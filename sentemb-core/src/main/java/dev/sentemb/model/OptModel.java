@@ -55,7 +55,7 @@ final class OptModel extends DecoderStack {
     static Shape shape(HfConfig hf) {
         String act = hf.optString("activation_function", "relu");
         if (!act.equals("relu")) {
-            throw hf.error("OPT activation_function '" + (act.length() > 60 ? act.substring(0, 60) + "..." : act) + "' is not supported; supported: relu");
+            throw hf.error("OPT activation_function '" + dev.sentemb.SentembException.capped(act) + "' is not supported; supported: relu");
         }
         int d = hf.requiredInt("hidden_size");
         int heads = hf.requiredInt("num_attention_heads");

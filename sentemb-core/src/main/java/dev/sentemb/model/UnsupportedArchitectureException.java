@@ -17,10 +17,6 @@ public class UnsupportedArchitectureException extends ModelFormatException {
         this.architecture = architecture;
     }
 
-    private static String capped(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 60) + "... (" + s.length() + " characters)";
-    }
-
     public String architecture() {
         return architecture;
     }

@@ -102,9 +102,8 @@ public final class HfCheckpoint implements AutoCloseable {
             String f = e.getValue().asText("");
             if (f.isEmpty() || f.contains("/") || f.contains("\\") || f.startsWith(".") || f.length() > 255
                     || f.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f) || !encodable(f)) {
-                String shown = f.length() > 60 ? f.substring(0, 60) + "..." : f;
                 throw new CheckpointFormatException(index, -1, "weight_map names an unsafe shard file '"
-                        + shown.replaceAll("[\\p{Cntrl}\\p{Cs}]", "?") + "' (a plain file name beside the index is expected)");
+                        + dev.sentemb.SentembException.capped(f) + "' (a plain file name beside the index is expected)");
             }
             files.add(f);
         });
