@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# JMH benchmarks of the matmul kernel on real model shapes, beside OpenBLAS sgemm in the same run.
-#   scripts/bench-kernels.sh [JMH options, e.g. -p tokens=512 -p threads=1,2 -f 1 -wi 3 -i 5]
+# JMH benchmarks of the kernels on real model shapes: the matmul beside OpenBLAS sgemm in the same run
+# (MatmulBench), the block decoders (DecodeBench), attention, RMSNorm and SwiGLU (OpsBench).
+#   scripts/bench-kernels.sh [JMH options, e.g. -p tokens=512 -p threads=1,2 -f 1 -wi 3 -i 5] [benchmark regex]
 # Prints GFLOP/s, the fraction of the fp32 FMA peak and the ratio to OpenBLAS (needs libopenblas0-pthread
-# for the OpenBLAS rows). Build first: mvn -B -ntp install -DskipTests. The default build never runs these.
+# for the OpenBLAS rows), then ns per weight decoded and ns per token of the other kernels.
+# As an AVX2 machine: JAVA_TOOL_OPTIONS=-XX:UseAVX=2 (reaches the forked JVMs too); a tile shape is forced
+# with -Dsentemb.kernel.tile=6x2 the same way. Build first: mvn -B -ntp install -DskipTests. The default
+# build never runs these.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/jdk.sh"

@@ -25,8 +25,13 @@ public final class KernelReport {
                 "model", "tensor", "T", "N", "K", "thr", "impl", "ms/call", "GFLOP/s", "of peak");
         java.util.Map<String, Double> blas = new java.util.HashMap<>();
         java.util.List<String[]> lines = new java.util.ArrayList<>();
+        java.util.List<String> others = new java.util.ArrayList<>();
         for (RunResult r : results) {
             var p = r.getParams();
+            if (!p.getBenchmark().contains("MatmulBench")) {
+                others.add(other(r));
+                continue;
+            }
             String model = p.getParam("model"), tensor = p.getParam("tensor");
             int t = Integer.parseInt(p.getParam("tokens")), threads = Integer.parseInt(p.getParam("threads"));
             int n, k;
@@ -48,5 +53,35 @@ public final class KernelReport {
             String ratio = b == null || l[3].equals("openblas") ? "" : String.format(Locale.ROOT, "  %.2f× OpenBLAS", Double.parseDouble(l[2]) / b);
             System.out.println(l[1] + ratio);
         }
+        if (!others.isEmpty()) {
+            System.out.println();
+            others.forEach(System.out::println);
+        }
+    }
+
+    /** A line for a DecodeBench or OpsBench result: time per call and per element. */
+    private static String other(RunResult r) throws Exception {
+        var p = r.getParams();
+        String bench = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.', p.getBenchmark().lastIndexOf('.') - 1) + 1);
+        double us = r.getPrimaryResult().getScore();
+        if (bench.startsWith("DecodeBench")) {
+            String type = p.getParam("type");
+            for (String m : DecodeBench.MODELS) {
+                if (!java.nio.file.Files.isRegularFile(MatmulBench.modelPath(m))) continue;
+                try (GgufFile f = GgufFile.open(MatmulBench.modelPath(m))) {
+                    var t = DecodeBench.find(f, type);
+                    if (t != null) {
+                        GgufMatrix w = new GgufMatrix(t);
+                        long n = (long) w.rows() * w.cols();
+                        return String.format(Locale.ROOT, "decode %-5s %-28s %9.1f µs/call %7.3f ns/weight (1 thread)",
+                                type, m + ":" + t.name(), us, us * 1000 / n);
+                    }
+                }
+            }
+            return "decode " + type + ": no tensor";
+        }
+        int tokens = Integer.parseInt(p.getParam("sequences")) * Integer.parseInt(p.getParam("length"));
+        return String.format(Locale.ROOT, "%-20s %d×%s tokens, %s threads %9.1f µs/call %8.1f ns/token", bench,
+                Integer.parseInt(p.getParam("sequences")), p.getParam("length"), p.getParam("threads"), us, us * 1000 / tokens);
     }
 }

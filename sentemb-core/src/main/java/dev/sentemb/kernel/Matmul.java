@@ -3,8 +3,6 @@ package dev.sentemb.kernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,44 +19,28 @@ import jdk.incubator.vector.VectorSpecies;
  * line. In a Java array its alignment was whatever the allocator gave: on 256-bit vectors that moved
  * whole-model throughput by a quarter from one build (or run) to the next.
  *
- * <p>Every output element is summed over k in the same order whatever T is and wherever its row sits in
- * a tile (a tile's rows past the batch repeat its last row and are never stored), so a token's result
- * does not depend on what else is in the batch: packed batches are bitwise batch-invariant.
+ * <p>The tile's shape comes from the machine ({@link TileShape}); the tiles are in {@link MicroKernels}.
+ * Every output element is summed over k in the same order whatever T is, wherever its row sits in a tile
+ * and whatever the tile's shape (a tile's rows past the batch repeat its last row and are never stored),
+ * so a token's result does not depend on what else is in the batch or on the CPU's vector width: packed
+ * batches are bitwise batch-invariant.
  */
 final class Matmul {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    static final int L = S.length();
-    /** The tile width asked for on the command line, if any (read before {@link #NV}, which uses it). */
-    private static final String FORCED = System.getProperty("sentemb.kernel.nv");
-    /** Tokens per micro-tile. */
-    static final int MR = 4;
-    /**
-     * Vectors per micro-tile row, from the register file: the 4×3 tile keeps 12 accumulators, 3 panel
-     * vectors and a broadcast live (16 registers), which fits where there are 32 (AVX-512; NEON and SVE
-     * at 4 lanes) but spills on AVX2's 16; there the 4×2 tile (11 live) runs instead. The system property
-     * {@code sentemb.kernel.nv} (2 or 3) forces one for measurement; any other value is ignored, and
-     * {@link #shape()} says so (a class initialiser that threw would leave the kernels unusable, not
-     * explain anything). Results are the same bits either way:
-     * every output element is its own lane, summed over k in order.
-     */
-    static final int NV = vectorsPerRow();
+    static final VectorSpecies<Float> S = MicroKernels.S;
+    static final int L = MicroKernels.L;
+    /** Tokens per micro-tile ({@link TileShape}). */
+    static final int MR = TileShape.MR;
+    /** Vectors per micro-tile row ({@link TileShape}). */
+    static final int NV = TileShape.NV;
     /** Weight rows (output columns) per panel. */
     static final int NR = NV * L;
+    private static final int SHAPE = MR * 10 + NV;
 
     private Matmul() {}
 
-    private static int vectorsPerRow() {
-        if ("2".equals(FORCED) || "3".equals(FORCED)) {
-            return Integer.parseInt(FORCED);
-        }
-        return L == 8 ? 2 : 3; // 8 lanes of float: AVX2's 256-bit registers, 16 of them
-    }
-
-    /** The micro-tile this JVM runs, e.g. "4x3 of 16-lane vectors (48-column panels)". */
+    /** The micro-tile this JVM runs, e.g. "8x2 of 16-lane vectors (32-column panels)". */
     static String shape() {
-        String ignored = FORCED == null || "2".equals(FORCED) || "3".equals(FORCED) ? ""
-                : "; sentemb.kernel.nv=" + FORCED + " ignored, expected 2 or 3";
-        return MR + "x" + NV + " of " + L + "-lane vectors (" + NR + "-column panels)" + ignored;
+        return TileShape.describe();
     }
 
     static void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] out) {
@@ -128,117 +110,24 @@ final class Matmul {
         if (nr < NR) {
             panel.asSlice(0, (long) NR * k * Float.BYTES).fill((byte) 0);
         }
-        for (int j = 0; j < nr; j++) {
-            int src = j * k;
-            for (int kk = 0; kk < k; kk++) {
-                panel.setAtIndex(ValueLayout.JAVA_FLOAT, (long) kk * NR + j, decoded[src + kk]);
+        // k outer: the writes run along the panel and the reads stay within nr cache lines at a time; with
+        // j outer every write of a row landed on another line (K of them), which cost more than the decode
+        for (int kk = 0; kk < k; kk++) {
+            long at = (long) kk * NR;
+            for (int j = 0, src = kk; j < nr; j++, src += k) {
+                panel.setAtIndex(ValueLayout.JAVA_FLOAT, at + j, decoded[src]);
             }
         }
     }
 
-    /**
-     * dst[dstOff + r·stride .. + NR] = x[t0 + r] · panel for the tile's rows r that lie in the batch.
-     * Rows of the tile past the batch read the last row again (computed, never stored). The method
-     * stays this small on purpose: with the narrow-panel copy inside it, the JIT ran out of inlining
-     * budget and left some of the Vector API calls out of line, i.e. boxed and ~50× slower (models
-     * whose widths are not multiples of the panel: qwen2.5, gemma3).
-     */
-    private static void microKernel(float[] x, int k, MemorySegment b, int t0, int rows, float[] dst, int dstOff, int stride) {
-        int last = rows - 1;
-        int x0i = t0 * k;
-        int x1i = Math.min(t0 + 1, last) * k;
-        int x2i = Math.min(t0 + 2, last) * k;
-        int x3i = Math.min(t0 + 3, last) * k;
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
-        long bi = 0;
-        for (int kk = 0; kk < k; kk++, bi += NR * Float.BYTES) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ByteOrder.nativeOrder());
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + L * Float.BYTES, ByteOrder.nativeOrder());
-            FloatVector b2 = FloatVector.fromMemorySegment(S, b, bi + 2 * L * Float.BYTES, ByteOrder.nativeOrder());
-            FloatVector x0 = FloatVector.broadcast(S, x[x0i + kk]);
-            c00 = b0.fma(x0, c00);
-            c01 = b1.fma(x0, c01);
-            c02 = b2.fma(x0, c02);
-            FloatVector x1 = FloatVector.broadcast(S, x[x1i + kk]);
-            c10 = b0.fma(x1, c10);
-            c11 = b1.fma(x1, c11);
-            c12 = b2.fma(x1, c12);
-            FloatVector x2 = FloatVector.broadcast(S, x[x2i + kk]);
-            c20 = b0.fma(x2, c20);
-            c21 = b1.fma(x2, c21);
-            c22 = b2.fma(x2, c22);
-            FloatVector x3 = FloatVector.broadcast(S, x[x3i + kk]);
-            c30 = b0.fma(x3, c30);
-            c31 = b1.fma(x3, c31);
-            c32 = b2.fma(x3, c32);
-        }
-        int valid = Math.min(MR, rows - t0);
-        store(dst, dstOff, c00, c01, c02);
-        if (valid > 1) store(dst, dstOff + stride, c10, c11, c12);
-        if (valid > 2) store(dst, dstOff + 2 * stride, c20, c21, c22);
-        if (valid > 3) store(dst, dstOff + 3 * stride, c30, c31, c32);
-    }
-
-    /** The micro-kernel of this JVM's tile shape ({@link #NV} is a constant: the JIT keeps one branch). */
+    /** The micro-kernel of this JVM's tile shape ({@link #SHAPE} is a constant: the JIT keeps one branch). */
     private static void tile(float[] x, int k, MemorySegment b, int t0, int rows, float[] dst, int dstOff, int stride) {
-        if (NV == 3) {
-            microKernel(x, k, b, t0, rows, dst, dstOff, stride);
-        } else {
-            microKernel2(x, k, b, t0, rows, dst, dstOff, stride);
+        switch (SHAPE) {
+            case 42 -> MicroKernels.tile4x2(x, k, b, t0, rows, dst, dstOff, stride);
+            case 62 -> MicroKernels.tile6x2(x, k, b, t0, rows, dst, dstOff, stride);
+            case 82 -> MicroKernels.tile8x2(x, k, b, t0, rows, dst, dstOff, stride);
+            case 63 -> MicroKernels.tile6x3(x, k, b, t0, rows, dst, dstOff, stride);
+            default -> MicroKernels.tile4x3(x, k, b, t0, rows, dst, dstOff, stride);
         }
-    }
-
-    /** As {@link #microKernel} with two vectors per tile row: 8 accumulators, 2 panel vectors, 1 broadcast. */
-    private static void microKernel2(float[] x, int k, MemorySegment b, int t0, int rows, float[] dst, int dstOff, int stride) {
-        int last = rows - 1;
-        int x0i = t0 * k;
-        int x1i = Math.min(t0 + 1, last) * k;
-        int x2i = Math.min(t0 + 2, last) * k;
-        int x3i = Math.min(t0 + 3, last) * k;
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        long bi = 0;
-        for (int kk = 0; kk < k; kk++, bi += NR * Float.BYTES) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ByteOrder.nativeOrder());
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + L * Float.BYTES, ByteOrder.nativeOrder());
-            FloatVector x0 = FloatVector.broadcast(S, x[x0i + kk]);
-            c00 = b0.fma(x0, c00);
-            c01 = b1.fma(x0, c01);
-            FloatVector x1 = FloatVector.broadcast(S, x[x1i + kk]);
-            c10 = b0.fma(x1, c10);
-            c11 = b1.fma(x1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, x[x2i + kk]);
-            c20 = b0.fma(x2, c20);
-            c21 = b1.fma(x2, c21);
-            FloatVector x3 = FloatVector.broadcast(S, x[x3i + kk]);
-            c30 = b0.fma(x3, c30);
-            c31 = b1.fma(x3, c31);
-        }
-        int valid = Math.min(MR, rows - t0);
-        c00.intoArray(dst, dstOff);
-        c01.intoArray(dst, dstOff + L);
-        if (valid > 1) {
-            c10.intoArray(dst, dstOff + stride);
-            c11.intoArray(dst, dstOff + stride + L);
-        }
-        if (valid > 2) {
-            c20.intoArray(dst, dstOff + 2 * stride);
-            c21.intoArray(dst, dstOff + 2 * stride + L);
-        }
-        if (valid > 3) {
-            c30.intoArray(dst, dstOff + 3 * stride);
-            c31.intoArray(dst, dstOff + 3 * stride + L);
-        }
-    }
-
-    private static void store(float[] out, int off, FloatVector v0, FloatVector v1, FloatVector v2) {
-        v0.intoArray(out, off);
-        v1.intoArray(out, off + L);
-        v2.intoArray(out, off + 2 * L);
     }
 }

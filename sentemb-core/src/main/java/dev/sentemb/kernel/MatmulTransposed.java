@@ -17,13 +17,14 @@ import jdk.incubator.vector.VectorSpecies;
  *       over the tokens without transposing either; threads split G's rows.</li>
  * </ul>
  *
- * The tile is {@link Matmul#MR} output rows × {@link Matmul#NV} vectors, as in the forward (12 accumulators
- * on AVX-512, 8 on AVX2's 16 registers), accumulating over the reduction index one broadcast per row.
+ * The tile is 4 output rows × {@link Matmul#NV} vectors (12 accumulators on AVX-512, 8 on AVX2's 16
+ * registers), accumulating over the reduction index one broadcast per row.
  */
 final class MatmulTransposed {
     private static final VectorSpecies<Float> S = Matmul.S;
     private static final int L = S.length();
-    private static final int MR = Matmul.MR;
+    /** Rows per tile: four here whatever the forward uses (the reduction is over tokens or over N, not k). */
+    private static final int MR = 4;
     private static final int NV = Matmul.NV;
     /** Weight rows decoded at once: 64 rows of K ≤ 8,960 floats stay within L2. */
     static final int PANEL = 64;

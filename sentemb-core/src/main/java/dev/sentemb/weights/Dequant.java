@@ -53,7 +53,13 @@ public final class Dequant {
                     LegacyBlocks.q4_1(src, off, dst, dstOffset, nBlocks);
                 }
             }
-            case Q5_0 -> LegacyBlocks.q5_0(src, off, dst, dstOffset, nBlocks);
+            case Q5_0 -> {
+                if (VectorBlocks.USABLE) {
+                    VectorBlocks.q5_0(src, off, dst, dstOffset, nBlocks);
+                } else {
+                    LegacyBlocks.q5_0(src, off, dst, dstOffset, nBlocks);
+                }
+            }
             case Q5_1 -> LegacyBlocks.q5_1(src, off, dst, dstOffset, nBlocks);
             case Q8_0 -> {
                 if (VectorBlocks.USABLE) {

@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API decoders of the blocks the registry's models are made of (Q4_0, Q4_1, Q8_0, and the K-quants
- * Q4_K and Q6_K): the same float operations as {@link LegacyBlocks} and {@link KQuantBlocks} (a multiply,
+ * Vector API decoders of the blocks the registry's models are made of (Q4_0, Q4_1, Q5_0, Q8_0, and the
+ * K-quants Q4_K and Q6_K): the same float operations as {@link LegacyBlocks} and {@link KQuantBlocks} (a multiply,
  * then an add or subtract where ggml does; never a fused multiply-add; sub-block scales formed in scalar
  * code exactly as there), so the values are bit-identical, at a fraction of the scalar cost. Decoding sits on
  * the matmul's path once per weight panel and pass, so with small passes (a server's concurrent single
@@ -109,34 +109,76 @@ final class VectorBlocks {
         for (int b = 0; b < nBlocks; b++, off += 210, o += 256) {
             float d = half(src, off + 208);
             for (int hf = 0; hf < 2; hf++) {
-                long ql = off + 64 * hf;
-                long qh = off + 128 + 32 * hf;
-                long sc = off + 192 + 8 * hf;
-                int y = o + 128 * hf;
                 for (int is = 0; is < 2; is++) { // l in 16·is .. 16·is + 15
-                    ByteVector a = ByteVector.fromMemorySegment(B16, src, ql + 16 * is, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector bb = ByteVector.fromMemorySegment(B16, src, ql + 32 + 16 * is, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector h = ByteVector.fromMemorySegment(B16, src, qh + 16 * is, ByteOrder.LITTLE_ENDIAN);
-                    ByteVector q1 = a.and((byte) 0xF).or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    ByteVector q2 = bb.and((byte) 0xF).or(h.lanewise(VectorOperators.LSHR, 2).and((byte) 3)
-                            .lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    ByteVector q3 = a.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).or(h.lanewise(VectorOperators.LSHR, 4)
-                            .and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    ByteVector q4 = bb.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).or(h.lanewise(VectorOperators.LSHR, 6)
-                            .and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    float d0 = d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + is);
-                    float d2 = d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + is + 2);
-                    float d4 = d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + is + 4);
-                    float d6 = d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + is + 6);
-                    int l = y + 16 * is;
-                    for (int p = 0; p < 16 / L; p++) {
-                        floats(q1, p).mul(d0).intoArray(dst, l + p * L);
-                        floats(q2, p).mul(d2).intoArray(dst, l + 32 + p * L);
-                        floats(q3, p).mul(d4).intoArray(dst, l + 64 + p * L);
-                        floats(q4, p).mul(d6).intoArray(dst, l + 96 + p * L);
-                    }
+                    q6Sixteen(src, off + 64 * hf + 16 * is, off + 128 + 32 * hf + 16 * is, off + 192 + 8 * hf + is, d,
+                            dst, o + 128 * hf + 16 * is);
                 }
             }
         }
     }
+
+    /**
+     * Sixteen positions l of a Q6_K half: its four quants each from ql[l], ql[l+32] and qh[l] into
+     * y[l], y[l+32], y[l+64], y[l+96], the low nibbles' two here and the high nibbles' two in
+     * {@link #q6High}. Small methods on purpose: as one method the JIT left the vector operations out of
+     * line (12 MB of boxed vectors a decoded matrix), and with all four quants in one still 1 MB.
+     */
+    private static void q6Sixteen(MemorySegment src, long ql, long qh, long sc, float d, float[] dst, int l) {
+        q6Low(src, ql, qh, sc, d, dst, l);
+        q6High(src, ql, qh, sc, d, dst, l);
+    }
+
+    private static void q6Low(MemorySegment src, long ql, long qh, long sc, float d, float[] dst, int l) {
+        ByteVector a = ByteVector.fromMemorySegment(B16, src, ql, ByteOrder.LITTLE_ENDIAN);
+        ByteVector bb = ByteVector.fromMemorySegment(B16, src, ql + 32, ByteOrder.LITTLE_ENDIAN);
+        ByteVector h = ByteVector.fromMemorySegment(B16, src, qh, ByteOrder.LITTLE_ENDIAN);
+        scaled(a.and((byte) 0xF).or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32),
+                d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc), dst, l);
+        scaled(bb.and((byte) 0xF).or(h.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32),
+                d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + 2), dst, l + 32);
+    }
+
+    private static void q6High(MemorySegment src, long ql, long qh, long sc, float d, float[] dst, int l) {
+        ByteVector a = ByteVector.fromMemorySegment(B16, src, ql, ByteOrder.LITTLE_ENDIAN);
+        ByteVector bb = ByteVector.fromMemorySegment(B16, src, ql + 32, ByteOrder.LITTLE_ENDIAN);
+        ByteVector h = ByteVector.fromMemorySegment(B16, src, qh, ByteOrder.LITTLE_ENDIAN);
+        scaled(a.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).or(h.lanewise(VectorOperators.LSHR, 4).and((byte) 3)
+                .lanewise(VectorOperators.LSHL, 4)).sub((byte) 32), d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + 4), dst, l + 64);
+        scaled(bb.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).or(h.lanewise(VectorOperators.LSHR, 6).and((byte) 3)
+                .lanewise(VectorOperators.LSHL, 4)).sub((byte) 32), d * src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + 6), dst, l + 96);
+    }
+
+    /** dst[at .. at+16) = the 16 signed quants of {@code q} times {@code scale}. */
+    private static void scaled(ByteVector q, float scale, float[] dst, int at) {
+        for (int p = 0; p < 16 / L; p++) {
+            floats(q, p).mul(scale).intoArray(dst, at + p * L);
+        }
+    }
+
+    /**
+     * Q5_0: y = d·(q − 16), q = a nibble of qs[j] (low: element j, high: element j + 16) with bit j (or
+     * j + 16) of qh as its fifth bit. The bit of each lane is picked by a per-lane mask, not a variable
+     * shift (AVX2 has no byte shifts).
+     */
+    static void q5_0(MemorySegment src, long off, float[] dst, int o, int nBlocks) {
+        for (int b = 0; b < nBlocks; b++, off += 22, o += 32) {
+            float d = half(src, off);
+            int qh = src.get(GgufParser.LE_INT, off + 2);
+            ByteVector qs = ByteVector.fromMemorySegment(B16, src, off + 6, ByteOrder.LITTLE_ENDIAN);
+            ByteVector lo = qs.and((byte) 0xF).or(fifthBits(qh));
+            ByteVector hi = qs.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).or(fifthBits(qh >>> 16));
+            scaled(lo.sub((byte) 16), d, dst, o);
+            scaled(hi.sub((byte) 16), d, dst, o + 16);
+        }
+    }
+
+    /** Lane j (of 16) = 0x10 where bit j of {@code bits} is set, else 0. */
+    private static ByteVector fifthBits(int bits) {
+        ByteVector bytes = ByteVector.broadcast(B16, (byte) bits).blend((byte) (bits >>> 8), UPPER_HALF);
+        return ByteVector.zero(B16).blend((byte) 0x10, bytes.and(BIT_OF_LANE).compare(VectorOperators.NE, (byte) 0));
+    }
+
+    private static final ByteVector BIT_OF_LANE = ByteVector.fromArray(B16,
+            new byte[] {1, 2, 4, 8, 16, 32, 64, (byte) 128, 1, 2, 4, 8, 16, 32, 64, (byte) 128}, 0);
+    private static final jdk.incubator.vector.VectorMask<Byte> UPPER_HALF = B16.indexInRange(-8, 8);
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class VectorBlocksTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"Q4_0", "Q4_1", "Q8_0", "Q4_K", "Q6_K"})
+    @ValueSource(strings = {"Q4_0", "Q4_1", "Q5_0", "Q8_0", "Q4_K", "Q6_K"})
     void bitIdenticalToTheScalarDecoders(String typeName) {
         GgmlType type = GgmlType.valueOf(typeName);
         int blocks = 257;
@@ -37,6 +37,7 @@ class VectorBlocksTest {
                 switch (type) {
                     case Q4_0 -> { LegacyBlocks.q4_0(src, 0, scalar, 5, blocks); VectorBlocks.q4_0(src, 0, vector, 5, blocks); }
                     case Q4_1 -> { LegacyBlocks.q4_1(src, 0, scalar, 5, blocks); VectorBlocks.q4_1(src, 0, vector, 5, blocks); }
+                    case Q5_0 -> { LegacyBlocks.q5_0(src, 0, scalar, 5, blocks); VectorBlocks.q5_0(src, 0, vector, 5, blocks); }
                     case Q8_0 -> { LegacyBlocks.q8_0(src, 0, scalar, 5, blocks); VectorBlocks.q8_0(src, 0, vector, 5, blocks); }
                     case Q4_K -> { KQuantBlocks.q4_k(src, 0, scalar, 5, blocks); VectorBlocks.q4_k(src, 0, vector, 5, blocks); }
                     default -> { KQuantBlocks.q6_k(src, 0, scalar, 5, blocks); VectorBlocks.q6_k(src, 0, vector, 5, blocks); }
