@@ -17,15 +17,17 @@ import jdk.incubator.vector.VectorSpecies;
  *       over the tokens without transposing either; threads split G's rows.</li>
  * </ul>
  *
- * The tile is 4 output rows × {@link Matmul#NV} vectors (12 accumulators on AVX-512, 8 on AVX2's 16
- * registers), accumulating over the reduction index one broadcast per row.
+ * The tile is 4 output rows × {@link #NV} vectors (12 accumulators on AVX-512, 8 on AVX2's 16 registers),
+ * accumulating over the reduction index one broadcast per row. It is not the forward's tile: these
+ * products read rows of W (or of b) as they lie, k-contiguous, and were measured with this shape.
  */
 final class MatmulTransposed {
     private static final VectorSpecies<Float> S = Matmul.S;
     private static final int L = S.length();
-    /** Rows per tile: four here whatever the forward uses (the reduction is over tokens or over N, not k). */
+    /** Rows per tile. */
     private static final int MR = 4;
-    private static final int NV = Matmul.NV;
+    /** Vectors per tile row: 3 where there are 32 vector registers, 2 on AVX2's 16 (its tiles keep 4·NV + NV + 1 live). */
+    private static final int NV = L == 8 ? 2 : 3;
     /** Weight rows decoded at once: 64 rows of K ≤ 8,960 floats stay within L2. */
     static final int PANEL = 64;
 
