@@ -105,6 +105,9 @@ final class Matmul {
         }
     }
 
+    /** A thread's k-major panel on the heap, before it is copied into the aligned segment (grown on demand). */
+    private static final ThreadLocal<float[]> KMAJOR = new ThreadLocal<>();
+
     /**
      * decoded[j][k] (nr rows) → panel[k][j] with NR columns; columns past nr are zero. Transposed in 8 × 8
      * blocks into a heap array, then copied into the panel in one go: element by element into the segment,
@@ -146,8 +149,6 @@ final class Matmul {
         }
         MemorySegment.copy(kMajor, 0, panel, ValueLayout.JAVA_FLOAT, 0, NR * k);
     }
-
-    private static final ThreadLocal<float[]> KMAJOR = new ThreadLocal<>();
 
     /** The micro-kernel of this JVM's tile shape ({@link #SHAPE} is a constant: the JIT keeps one branch). */
     private static void tile(float[] x, int k, MemorySegment b, int t0, int rows, float[] dst, int dstOff, int stride) {
