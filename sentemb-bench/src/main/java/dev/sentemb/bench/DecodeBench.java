@@ -38,19 +38,25 @@ public class DecodeBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        for (String m : MODELS) {
-            if (!Files.isRegularFile(MatmulBench.modelPath(m))) continue;
-            GgufFile f = GgufFile.open(MatmulBench.modelPath(m));
-            GgufTensor t = find(f, type);
-            if (t != null) {
-                file = f;
-                matrix = new GgufMatrix(t);
-                buffer = new float[ROWS * matrix.cols()];
-                return;
-            }
-            f.close();
+        String model = modelWith(type);
+        if (model == null) {
+            throw new IllegalStateException("no cached model has a 2-D " + type + " tensor");
         }
-        throw new IllegalStateException("no cached model has a 2-D " + type + " tensor");
+        file = GgufFile.open(MatmulBench.modelPath(model));
+        matrix = new GgufMatrix(find(file, type));
+        buffer = new float[ROWS * matrix.cols()];
+    }
+
+    /** The first of {@link #MODELS} in the cache with a 2-D tensor of {@code type}, or null. */
+    static String modelWith(String type) {
+        for (String m : MODELS) {
+            if (Files.isRegularFile(MatmulBench.modelPath(m))) {
+                try (GgufFile f = GgufFile.open(MatmulBench.modelPath(m))) {
+                    if (find(f, type) != null) return m;
+                }
+            }
+        }
+        return null;
     }
 
     /** The first 2-D tensor of {@code type} in {@code f}, or null. */

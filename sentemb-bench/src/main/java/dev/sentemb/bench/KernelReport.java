@@ -66,19 +66,17 @@ public final class KernelReport {
         double us = r.getPrimaryResult().getScore();
         if (bench.startsWith("DecodeBench")) {
             String type = p.getParam("type");
-            for (String m : DecodeBench.MODELS) {
-                if (!java.nio.file.Files.isRegularFile(MatmulBench.modelPath(m))) continue;
-                try (GgufFile f = GgufFile.open(MatmulBench.modelPath(m))) {
-                    var t = DecodeBench.find(f, type);
-                    if (t != null) {
-                        GgufMatrix w = new GgufMatrix(t);
-                        long n = (long) w.rows() * w.cols();
-                        return String.format(Locale.ROOT, "decode %-5s %-28s %9.1f µs/call %7.3f ns/weight (1 thread)",
-                                type, m + ":" + t.name(), us, us * 1000 / n);
-                    }
-                }
+            String m = DecodeBench.modelWith(type);
+            if (m == null) {
+                return "decode " + type + ": no tensor";
             }
-            return "decode " + type + ": no tensor";
+            try (GgufFile f = GgufFile.open(MatmulBench.modelPath(m))) {
+                var t = DecodeBench.find(f, type);
+                GgufMatrix w = new GgufMatrix(t);
+                long n = (long) w.rows() * w.cols();
+                return String.format(Locale.ROOT, "decode %-5s %-28s %9.1f µs/call %7.3f ns/weight (1 thread)",
+                        type, m + ":" + t.name(), us, us * 1000 / n);
+            }
         }
         int tokens = Integer.parseInt(p.getParam("sequences")) * Integer.parseInt(p.getParam("length"));
         return String.format(Locale.ROOT, "%-20s %d×%s tokens, %s threads %9.1f µs/call %8.1f ns/token", bench,

@@ -74,24 +74,27 @@ final class Matmul {
     }
 
     /**
-     * A thread's decoded weight rows [NR × K], its k-major panel [K × NR] (off the heap, 64-byte aligned)
-     * and an edge tile, kept per thread and grown on demand, so a forward pass allocates none of them.
+     * A thread's decoded weight rows [NR × K], their k-major transpose on the heap, its k-major panel
+     * [K × NR] (off the heap, 64-byte aligned) and an edge tile, kept per thread and grown on demand, so a
+     * forward pass allocates none of them.
      */
     private static final class Scratch {
         private static final ThreadLocal<Scratch> OF_THREAD = new ThreadLocal<>();
         final float[] decoded;
+        final float[] kMajor;
         final MemorySegment panel;
         final float[] tile = new float[MR * NR];
 
         private Scratch(int size) {
             decoded = new float[size];
+            kMajor = new float[size];
             panel = Arena.ofAuto().allocate((long) size * Float.BYTES, 64);
         }
 
         /** Rows n0 .. n0+nr of {@code w}, decoded and packed into this thread's panel. */
         MemorySegment pack(WeightMatrix w, int n0, int nr, int k) {
             w.decodeRows(n0, nr, decoded, 0);
-            packPanel(decoded, nr, k, panel);
+            packPanel(decoded, nr, k, kMajor, panel);
             return panel;
         }
 
@@ -105,21 +108,13 @@ final class Matmul {
         }
     }
 
-    /** A thread's k-major panel on the heap, before it is copied into the aligned segment (grown on demand). */
-    private static final ThreadLocal<float[]> KMAJOR = new ThreadLocal<>();
-
     /**
      * decoded[j][k] (nr rows) → panel[k][j] with NR columns; columns past nr are zero. Transposed in 8 × 8
-     * blocks into a heap array, then copied into the panel in one go: element by element into the segment,
+     * blocks into {@code kMajor} (NR·K floats on the heap), then copied into the panel in one go: element by element into the segment,
      * k outermost, it took a fifth of the samples of eight concurrent one-sentence callers (JFR), most on
      * long rows (K = 1,536: 1.5 → 1.2 ms for smollm2's ffn_down at 112 tokens).
      */
-    static void packPanel(float[] decoded, int nr, int k, MemorySegment panel) {
-        float[] kMajor = KMAJOR.get();
-        if (kMajor == null || kMajor.length < NR * k) {
-            kMajor = new float[NR * k];
-            KMAJOR.set(kMajor);
-        }
+    static void packPanel(float[] decoded, int nr, int k, float[] kMajor, MemorySegment panel) {
         if (nr < NR) {
             java.util.Arrays.fill(kMajor, 0, NR * k, 0f);
         }

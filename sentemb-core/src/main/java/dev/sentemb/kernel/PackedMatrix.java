@@ -38,10 +38,11 @@ public final class PackedMatrix implements WeightMatrix {
         long one = (long) Matmul.NR * k * Float.BYTES;
         MemorySegment all = Arena.ofAuto().allocate(bytesFor(w), 64);
         float[] decoded = new float[Matmul.NR * k];
+        float[] kMajor = new float[Matmul.NR * k];
         for (int n0 = 0, p = 0; n0 < w.rows(); n0 += Matmul.NR, p++) {
             int nr = Math.min(Matmul.NR, w.rows() - n0);
             w.decodeRows(n0, nr, decoded, 0);
-            Matmul.packPanel(decoded, nr, k, all.asSlice(p * one, one));
+            Matmul.packPanel(decoded, nr, k, kMajor, all.asSlice(p * one, one));
         }
         return new PackedMatrix(w, all, one);
     }

@@ -41,7 +41,7 @@ final class TileShape {
 
     /** "6x2" → {6, 2} when it is one of {@link #SHAPES}, else null. */
     static int[] parse(String s) {
-        if (s == null || !s.matches("[0-9]x[0-9]") || !(", " + SHAPES + ",").contains(" " + s + ",")) {
+        if (s == null || !java.util.List.of(SHAPES.split(", ")).contains(s)) {
             return null;
         }
         return new int[] {s.charAt(0) - '0', s.charAt(2) - '0'};
