@@ -7,6 +7,7 @@ import dev.sentemb.eval.TaskNames;
 import dev.sentemb.eval.report.EvalReport;
 import dev.sentemb.eval.report.HtmlReport;
 import dev.sentemb.eval.report.Markdown;
+import dev.sentemb.eval.report.PaperNumbers;
 import dev.sentemb.eval.run.EvalRun;
 import dev.sentemb.eval.transfer.TransferEvaluator;
 import dev.sentemb.load.ModelStore;
@@ -118,6 +119,7 @@ final class CompareCommand implements Callable<Integer> {
             Map<String, Object> cell = new LinkedHashMap<>();
             cell.put("strategy", cells.get(i));
             cell.put("report", om.readTree(reports.get(i).toJson()));
+            PaperNumbers.find(reports.get(i)).ifPresent(row -> cell.put("paper", row)); // what the paper prints for this cell
             json.add(cell);
         }
         OutputFiles.writeString(output, om.writeValueAsString(json) + "\n", outputs.mkdirs);

@@ -5,8 +5,15 @@ import dev.sentemb.eval.search.DemoStore;
 import dev.sentemb.load.ModelRegistry;
 import dev.sentemb.load.ModelStore;
 import dev.sentemb.model.PassOptions;
+import dev.sentemb.prompt.PromptTemplate;
+import dev.sentemb.prompt.Templates;
+import dev.sentemb.strategy.ContrastivePromptingStrategy;
+import dev.sentemb.strategy.EmbeddingStrategy;
+import dev.sentemb.strategy.LayerMeanStrategy;
 import dev.sentemb.strategy.Pooling;
+import dev.sentemb.strategy.PromptEolStrategy;
 import dev.sentemb.strategy.Strategies;
+import dev.sentemb.strategy.TokenPrependingStrategy;
 import dev.sentemb.tokenizer.HfTokenizers;
 import dev.sentemb.tokenizer.Tokenizer;
 import dev.sentemb.tokenizer.Tokenizers;
@@ -43,18 +50,32 @@ final class ModelOptions {
             description = "A named embedding strategy, set as its authors set it: prompteol (default), pretcot, ke (Pretended CoT and "
                     + "Knowledge Enhancement, Zhang et al. 2024: their prompt, read at hidden_states[-2]; --template or --layer given too "
                     + "override its parts), echo (Springer et al. 2024: the sentence twice, the mean over the second copy), metaeol (Lei et al. 2024: "
-                    + "eight meta-task prompts, their last-token embeddings averaged).")
+                    + "eight meta-task prompts, their last-token embeddings averaged), tp (Token Prepending, Fu et al. 2025: a placeholder before the "
+                    + "sentence carries the last token's state into the early layers; over --template, layers --tp-layers), cp (Contrastive Prompting, "
+                    + "Cheng et al. 2025: an auxiliary prompt's heads' output subtracted at one block; over --template, settings --cp-settings).")
     String strategy;
+
+    @Option(names = "--tp-layers", paramLabel = "START:EXIT@OUTPUT",
+            description = "With --strategy tp: the blocks START..EXIT-1 whose placeholder is replaced and the hidden_states index read, e.g. 1:7@27 "
+                    + "(the authors' Llama-2-7B setting). Default: that setting scaled to the model's depth (PretCoT/KE templates: output -2).")
+    String tpLayers;
+
+    @Option(names = "--cp-settings", paramLabel = "LAYERxCOEFF@OUTPUT",
+            description = "With --strategy cp: the steered block (0-based), the coefficient (1/alpha: the paper's CP-NS; 'norm': CP-NR, the "
+                    + "difference keeps the heads' norm) and the hidden_states index read, e.g. 4x0.5@27 (the authors' Llama-2-7B PromptEOL "
+                    + "setting). Default: the authors' setting for the template (PretCoT, KE: block 6, 1/3; KE read at -2) scaled to the model's depth.")
+    String cpSettings;
 
     @Option(names = "--pooling", defaultValue = "last", paramLabel = "last|mean",
             description = "The prompt's last token (PromptEOL) or the mean over its tokens. Default: ${DEFAULT-VALUE}.")
     String pooling;
 
-    @Option(names = "--layer", paramLabel = "N",
+    @Option(names = "--layer", paramLabel = "N|FROM:TO",
             description = "Read the hidden states of layer N (0 = embeddings, as Hugging Face's hidden_states index; negative counts from the end, "
                     + "-1 the final norm's output, -2 the residual stream before the last block) instead of the final norm's output; "
-                    + "earlier layers cost less. Default: the final layer, or the --strategy's.")
-    Integer layer;
+                    + "earlier layers cost less. FROM:TO: the last token's states averaged over hidden_states[FROM..TO] (both included; with last "
+                    + "pooling, on the prompt strategies or tp). Default: the final layer, or the --strategy's.")
+    String layer;
 
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: all cores.")
     Integer threads;
@@ -105,36 +126,89 @@ final class ModelOptions {
         return template != null ? template : strategy != null ? named().template() : "eol";
     }
 
+    /** A layer range (--layer FROM:TO), or null. */
+    private String range() {
+        return layer != null && layer.contains(":") ? layer : null;
+    }
+
     /** The layer read: as given, else the strategy's, else the final layer. */
     int layer() {
-        return layer != null ? layer : strategy != null ? named().layer() : PassOptions.FINAL_LAYER;
+        if (layer == null) {
+            return strategy != null ? named().layer() : PassOptions.FINAL_LAYER;
+        }
+        try {
+            return Integer.parseInt(layer.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--layer '" + layer + "': expected a hidden_states index N or a range FROM:TO");
+        }
     }
 
     /** The read-out, as the eval cache and reports name it: the pooling, and the layer when it is not the final one. */
     String readout() {
-        String r = ownStrategy() ? named().readout() : layer() == PassOptions.FINAL_LAYER ? pooling : pooling + "@layer" + layer();
+        String r;
+        if ("tp".equals(strategy) || "cp".equals(strategy)) {
+            String settings = "tp".equals(strategy) ? tpLayers : cpSettings;
+            r = named().readout() + (settings == null ? "" : settings.strip());
+        } else if (ownStrategy()) {
+            r = named().readout();
+        } else {
+            r = range() != null ? pooling : layer() == PassOptions.FINAL_LAYER ? pooling : pooling + "@layer" + layer();
+        }
+        if (range() != null) {
+            r += "@layers" + range().strip();
+        }
         return truncate ? r + "@truncate" + (maxTokens == null ? "" : maxTokens) : r;
     }
 
-    /** Whether --strategy names one with a prompt of its own shape (echo), which --template, --pooling and --layer cannot change. */
+    /**
+     * Whether --strategy names one with a prompt of its own shape (echo, metaeol; tp and cp, which take a --template), which
+     * --pooling and --layer cannot change (tp: but for a layer range).
+     */
     boolean ownStrategy() {
         if (strategy == null || named().promptFamily()) {
             return false;
         }
-        if (template != null || layer != null || !pooling.equals("last")) {
-            throw new IllegalArgumentException("--strategy " + strategy + " sets its own prompt and read-out; "
-                    + "--template, --pooling and --layer apply to the prompt strategies (prompteol, pretcot, ke)");
+        boolean overTemplate = strategy.equals("tp") || strategy.equals("cp");
+        if ((template != null && !overTemplate) || !pooling.equals("last") || (layer != null && !(strategy.equals("tp") && range() != null))) {
+            throw new IllegalArgumentException("--strategy " + strategy + " sets its own " + (overTemplate ? "" : "prompt and ") + "read-out; "
+                    + (overTemplate ? "--pooling and --layer N" : "--template, --pooling and --layer") + " apply to the prompt strategies (prompteol, pretcot, ke)"
+                    + (strategy.equals("tp") ? "; tp takes --tp-layers, and --layer FROM:TO for a mean over layers" : strategy.equals("cp") ? "; cp takes --cp-settings" : ""));
+        }
+        if ((tpLayers != null && !strategy.equals("tp")) || (cpSettings != null && !strategy.equals("cp"))) {
+            throw new IllegalArgumentException(tpLayers != null ? "--tp-layers goes with --strategy tp" : "--cp-settings goes with --strategy cp");
         }
         return true;
+    }
+
+    /** The strategy a command runs, with every option applied. */
+    EmbeddingStrategy strategy() {
+        if (!ownStrategy() && (tpLayers != null || cpSettings != null)) {
+            throw new IllegalArgumentException(tpLayers != null ? "--tp-layers goes with --strategy tp" : "--cp-settings goes with --strategy cp");
+        }
+        EmbeddingStrategy s;
+        if ("tp".equals(strategy)) {
+            s = new TokenPrependingStrategy(Templates.resolve(templateSpec()), tpLayers == null ? null : TokenPrependingStrategy.Layers.parse(tpLayers));
+        } else if ("cp".equals(strategy)) {
+            s = new ContrastivePromptingStrategy(Templates.resolve(templateSpec()), PromptTemplate.of(ContrastivePromptingStrategy.IRRELEVANT),
+                    cpSettings == null ? null : ContrastivePromptingStrategy.Settings.parse(cpSettings));
+        } else if (ownStrategy()) {
+            s = named().strategy();
+        } else {
+            s = new PromptEolStrategy(Templates.resolve(templateSpec()), Pooling.parse(pooling), range() != null ? PassOptions.FINAL_LAYER : layer());
+        }
+        return range() != null ? LayerMeanStrategy.parse(s, range()) : s;
     }
 
     Encoder.Builder encoder() {
         Encoder.Builder b = Encoder.builder(model).fetchProgress(Progress.forFetch(model))
                 .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).packedWeights(packedMb << 20);
-        if (ownStrategy()) {
-            b.strategy(named().strategy());
+        if (ownStrategy() || range() != null) {
+            b.strategy(strategy());
         } else {
             b.template(templateSpec()).pooling(Pooling.parse(pooling)).layer(layer());
+            if (tpLayers != null || cpSettings != null) {
+                strategy(); // refuses the stray setting
+            }
         }
         if (threads != null) {
             b.threads(threads);

@@ -3,10 +3,8 @@ package dev.sentemb.cli;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.sentemb.prompt.Templates;
 import dev.sentemb.strategy.EmbeddingStrategy;
 import dev.sentemb.strategy.EnsembleStrategy;
-import dev.sentemb.strategy.PromptEolStrategy;
 import dev.sentemb.tokenizer.Tokenizer;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
@@ -37,8 +35,7 @@ final class TokenizeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long skipped = 0;
         Tokenizer tok = model.tokenizer();
-        EmbeddingStrategy strategy = (model.ownStrategy() ? model.named().strategy()
-                : PromptEolStrategy.of(Templates.resolve(model.template()))).forTokenizer(tok);
+        EmbeddingStrategy strategy = model.strategy().forTokenizer(tok);
         try (InputReader reader = InputReader.open(input, inputFormat);
              OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
              JsonGenerator gen = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {

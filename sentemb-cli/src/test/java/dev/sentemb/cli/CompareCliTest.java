@@ -39,21 +39,26 @@ class CompareCliTest {
         assertEquals(ExitCodes.FAILED, unknown.code());
         assertTrue(unknown.err().contains("unknown strategy 'nope'; known: prompteol, pretcot, ke"), unknown.err());
 
-        CliRun c = CliRun.of("compare", "--models", model, "--strategies", "prompteol,pretcot,echo", "--data", data, "--tasks", "STSBenchmark",
+        CliRun c = CliRun.of("compare", "--models", model, "--strategies", "prompteol,pretcot,echo,tp,cp", "--data", data, "--tasks", "STSBenchmark",
                 "--cache-dir", caches, "--output", dir.resolve("grid.json").toString(), "--markdown", dir.resolve("grid.md").toString(),
                 "--report", dir.resolve("grid.html").toString());
         assertEquals(0, c.code(), c.err());
         JsonNode grid = JSON.readTree(dir.resolve("grid.json").toFile());
-        assertEquals(3, grid.size());
+        assertEquals(5, grid.size());
         assertEquals("prompteol", grid.get(0).get("strategy").asText());
         assertEquals("pretcot", grid.get(1).get("strategy").asText());
         assertEquals("last@layer-2", grid.get(1).get("report").get("pooling").asText());
         assertEquals("echo", grid.get(2).get("strategy").asText());
         assertEquals("mean", grid.get(2).get("report").get("pooling").asText());
+        assertEquals("last@tp", grid.get(3).get("report").get("pooling").asText());
+        assertEquals("last@cp", grid.get(4).get("report").get("pooling").asText());
+        for (int i = 1; i < 5; i++) {
+            assertNotEquals(grid.get(0).get("report").get("sts"), grid.get(i).get("report").get("sts"), "strategy " + i + ": its own scores");
+        }
         assertNotEquals(grid.get(0).get("report").get("sts"), grid.get(1).get("report").get("sts"), "two strategies, two scores");
         assertNotEquals(grid.get(0).get("report").get("sts"), grid.get(2).get("report").get("sts"));
 
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 5; i++) {
             String strategy = grid.get(i).get("strategy").asText();
             CliRun e = CliRun.of("eval", "--model", model, "--strategy", strategy, "--data", data, "--tasks", "STSBenchmark",
                     "--cache-dir", caches, "--output", dir.resolve(strategy + ".json").toString());
@@ -64,6 +69,7 @@ class CompareCliTest {
         }
         String md = Files.readString(dir.resolve("grid.md"));
         assertTrue(md.contains("| PromptEOL |") && md.contains("| PretCoT |") && md.contains("| Echo |"), md);
+        assertTrue(md.contains("| Token Prepending |") && md.contains("| Contrastive Prompting |"), md);
         assertTrue(md.contains("pretcot = Pretended Chain of Thought (Zhang et al. 2024)"), md);
         assertTrue(Files.readString(dir.resolve("grid.html")).contains("PretCoT"));
     }
@@ -100,5 +106,57 @@ class CompareCliTest {
                 "--output", dir.resolve("bad.jsonl").toString());
         assertEquals(ExitCodes.FAILED, bad.code(), bad.err());
         assertTrue(bad.err().contains("--strategy echo sets its own prompt and read-out"), bad.err());
+    }
+
+    /** tp and cp over another template, settings and a layer mean through embed are the library's vectors; stray settings are refused. */
+    @Test
+    void hookedStrategiesAndLayerMeansThroughEmbedAreTheLibrarys() throws Exception {
+        String model = TestModels.require("smollm2-135m").toString();
+        Path in = Files.writeString(dir.resolve("in.txt"), "A man plays a guitar.\nA woman is slicing an onion.\n");
+        List<String> sentences = List.of("A man plays a guitar.", "A woman is slicing an onion.");
+        dev.sentemb.prompt.PromptTemplate ke = dev.sentemb.prompt.Templates.resolve("ke");
+        Object[][] cases = {
+            {new String[] {"--strategy", "tp", "--template", "ke", "--tp-layers", "1:5@-3"},
+                new dev.sentemb.strategy.TokenPrependingStrategy(ke, new dev.sentemb.strategy.TokenPrependingStrategy.Layers(1, 5, -3))},
+            {new String[] {"--strategy", "cp", "--cp-settings", "3x0.25@20"},
+                new dev.sentemb.strategy.ContrastivePromptingStrategy(dev.sentemb.prompt.PromptTemplate.eol(),
+                        dev.sentemb.prompt.PromptTemplate.of(dev.sentemb.strategy.ContrastivePromptingStrategy.IRRELEVANT),
+                        new dev.sentemb.strategy.ContrastivePromptingStrategy.Settings(3, 0.25f, 20))},
+            {new String[] {"--layer", "20:30"},
+                new dev.sentemb.strategy.LayerMeanStrategy(dev.sentemb.strategy.PromptEolStrategy.of(dev.sentemb.prompt.PromptTemplate.eol()), 20, 30)},
+            {new String[] {"--strategy", "tp", "--layer", "-8:-2"},
+                new dev.sentemb.strategy.LayerMeanStrategy(dev.sentemb.strategy.TokenPrependingStrategy.of(dev.sentemb.prompt.PromptTemplate.eol()), -8, -2)},
+        };
+        for (Object[] c : cases) {
+            String[] opts = (String[]) c[0];
+            List<String> args = new java.util.ArrayList<>(List.of("embed", "--model", model, "--input", in.toString(), "--output",
+                    dir.resolve("o.jsonl").toString()));
+            args.addAll(List.of(opts));
+            CliRun e = CliRun.of(args.toArray(String[]::new));
+            assertEquals(0, e.code(), String.join(" ", opts) + ": " + e.err());
+            List<String> rows = Files.readAllLines(dir.resolve("o.jsonl"));
+            try (dev.sentemb.embed.Encoder enc = dev.sentemb.embed.Encoder.builder(model).strategy((dev.sentemb.strategy.EmbeddingStrategy) c[1]).build()) {
+                float[][] want = enc.embed(sentences);
+                for (int i = 0; i < 2; i++) {
+                    JsonNode v = JSON.readTree(rows.get(i)).get("embedding");
+                    for (int k = 0; k < want[i].length; k++) {
+                        assertEquals(want[i][k], v.get(k).floatValue(), 0f, String.join(" ", opts) + " row " + i + " [" + k + "]");
+                    }
+                }
+            }
+        }
+        String[][] refused = {
+            {"--tp-layers", "1:7@25"}, {"--strategy", "cp", "--layer", "3"}, {"--strategy", "cp", "--tp-layers", "1:7@25"},
+            {"--strategy", "tp", "--tp-layers", "1-7"}, {"--layer", "x"}};
+        String[] why = {"--tp-layers goes with --strategy tp", "cp takes --cp-settings", "--tp-layers goes with --strategy tp",
+            "expected START:EXIT@OUTPUT", "expected a hidden_states index N or a range FROM:TO"};
+        for (int i = 0; i < refused.length; i++) {
+            List<String> args = new java.util.ArrayList<>(List.of("embed", "--model", model, "--input", in.toString(), "--output",
+                    dir.resolve("bad.jsonl").toString()));
+            args.addAll(List.of(refused[i]));
+            CliRun bad = CliRun.of(args.toArray(String[]::new));
+            assertEquals(ExitCodes.FAILED, bad.code(), String.join(" ", refused[i]));
+            assertTrue(bad.err().contains(why[i]), String.join(" ", refused[i]) + ": " + bad.err());
+        }
     }
 }

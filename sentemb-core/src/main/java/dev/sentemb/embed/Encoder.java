@@ -13,6 +13,7 @@ import dev.sentemb.model.PassOptions;
 import dev.sentemb.model.TransformerModel;
 import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
+import dev.sentemb.strategy.ContrastivePromptingStrategy;
 import dev.sentemb.strategy.EmbeddingStrategy;
 import dev.sentemb.strategy.EnsembleStrategy;
 import dev.sentemb.strategy.Pooling;
@@ -23,13 +24,11 @@ import dev.sentemb.load.ModelSpec;
 import dev.sentemb.load.ModelStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 
@@ -61,7 +60,10 @@ public final class Encoder implements AutoCloseable {
     private final boolean ownsRuntime;
     /** The strategy's shared prefixes, computed on first use; null when the cache is off. */
     private final PrefixCache prefixes;
-    /** An ensemble strategy's parts, each a view with its own prefix cache; null for a one-prompt strategy. */
+    /**
+     * An ensemble strategy's parts, or a staged strategy's stages (the auxiliary, then the steered), each a view with its
+     * own prefix cache; null for a one-pass strategy.
+     */
     private final List<Encoder> parts;
     private final LongAdder prompts = new LongAdder();
     private final LongAdder distinctPrompts = new LongAdder();
@@ -99,14 +101,18 @@ public final class Encoder implements AutoCloseable {
         this.ownsRuntime = ownsRuntime;
         this.tokenizer = runtime.loaded().tokenizer();
         this.model = runtime.loaded().model();
-        this.strategy = strategy.forTokenizer(tokenizer);
+        this.strategy = strategy.bind(tokenizer, model.config());
         this.normalize = normalize;
         this.maxPromptTokens = Math.min(maxPromptTokens, model.config().contextLength());
         this.truncate = truncate;
         this.strategy.pass().resolve(model.config().layers()); // a layer the model does not have fails here, not per sentence
         this.prefixes = runtime.prefixCache() ? new PrefixCache(model, this.strategy.prefixCandidates(tokenizer), this.strategy.pass()) : null;
         this.parts = this.strategy instanceof EnsembleStrategy e
-                ? e.parts().stream().map(s -> new Encoder(runtime, false, s, false, maxPromptTokens, truncate)).toList() : null;
+                ? e.parts().stream().map(s -> new Encoder(runtime, false, s, false, maxPromptTokens, truncate)).toList()
+                : this.strategy instanceof ContrastivePromptingStrategy.Stages st
+                ? List.of(new Encoder(runtime, false, st.auxiliary(), false, maxPromptTokens, truncate),
+                        new Encoder(runtime, false, st.steered(), normalize, maxPromptTokens, truncate))
+                : null;
     }
 
     /**
@@ -173,15 +179,21 @@ public final class Encoder implements AutoCloseable {
      */
     public List<EmbedResult> embedEach(List<String> sentences, IntConsumer done) {
         if (parts != null) {
-            return EnsembleRun.embedEach((EnsembleStrategy) strategy, parts, sentences, done, normalize);
+            return strategy instanceof EnsembleStrategy e ? EnsembleRun.embedEach(e, parts, sentences, done, normalize)
+                    : StagedRun.embedEach(parts.get(0), parts.get(1), sentences, done);
         }
-        Prepared p = prepare(sentences);
+        return embedEach(sentences, null, done);
+    }
+
+    /** {@link #embedEach} with a side vector per sentence for the strategy's hook (a staged strategy's second stage). */
+    List<EmbedResult> embedEach(List<String> sentences, List<float[]> sides, IntConsumer done) {
+        Prepared p = prepare(sentences, sides);
         if (done != null && p.finishedBefore() > 0) {
             done.accept(p.finishedBefore());
         }
         float[][] vectors = new float[p.inputs().size()][];
         String[] errors = new String[p.inputs().size()];
-        run(p.inputs(), vectors, errors, k -> p.owners().get(p.order().get(k)).size(), p.finishedBefore(), done);
+        WindowedRun.run(runtime.engine(), p.inputs(), vectors, errors, k -> p.owners().get(p.order().get(k)).size(), p.finishedBefore(), done);
         return p.results(vectors, errors);
     }
 
@@ -197,14 +209,15 @@ public final class Encoder implements AutoCloseable {
         if (parts != null) {
             throw new SentembException(strategy.describe() + " is embedded part by part: use embed or embedEach, not submit");
         }
-        Prepared p = prepare(sentences);
+        Prepared p = prepare(sentences, null);
         Submission sub = p.inputs().isEmpty() ? null : runtime.engine().submit(p.inputs());
         return new PendingEmbeddings(p, sub);
     }
 
     /** Prompts, de-duplicated and tokenized, as engine inputs; what failed before the engine already has its result. */
-    private Prepared prepare(List<String> sentences) {
+    private Prepared prepare(List<String> sentences, List<float[]> sides) {
         int n = sentences.size();
+        List<float[]> slotSides = new ArrayList<>();
         EmbedResult[] results = new EmbedResult[n];
         int[] promptTokens = new int[n];
         // De-duplicate prompts: each distinct prompt is computed once.
@@ -267,6 +280,7 @@ public final class Encoder implements AutoCloseable {
                 slot = uniqueIds.size();
                 slotOfPrompt.put(prompt, slot);
                 uniqueIds.add(ids);
+                slotSides.add(sides == null ? null : sides.get(i));
                 owners.add(new ArrayList<>());
             }
             promptTokens[i] = uniqueIds.get(slot).length;
@@ -292,7 +306,7 @@ public final class Encoder implements AutoCloseable {
         java.util.function.Function<dev.sentemb.model.PromptStates, float[]> readout = this::readout;
         for (int slot : order) {
             CachedPrefix prefix = group[slot] == 0 ? null : prefixes.get(group[slot] - 1);
-            EngineInput in = new EngineInput(uniqueIds.get(slot), prefix, pass, readout);
+            EngineInput in = new EngineInput(uniqueIds.get(slot), prefix, pass, readout, slotSides.get(slot));
             tokensComputed.add(in.computedTokens());
             inputs.add(in);
         }
@@ -307,61 +321,6 @@ public final class Encoder implements AutoCloseable {
             Similarity.normalize(v);
         }
         return v;
-    }
-
-    /**
-     * Submits the inputs to the engine (in windows of at most a quarter of its queue, waiting while other
-     * callers fill it) and waits for all of them, reporting progress on this thread.
-     */
-    private void run(List<EngineInput> inputs, float[][] vectors, String[] errors, java.util.function.IntUnaryOperator weightOf, int finishedBefore,
-                     IntConsumer done) {
-        EmbeddingEngine engine = runtime.engine();
-        int window = Math.max(1, engine.options().maxQueued() / 4);
-        int finished = finishedBefore;
-        for (int from = 0; from < inputs.size(); from += window) {
-            int to = Math.min(inputs.size(), from + window);
-            Submission sub = submitWaiting(engine, inputs.subList(from, to));
-            int seen = 0;
-            try {
-                while (seen < sub.size()) {
-                    int now = sub.awaitMoreThan(seen);
-                    for (int k = seen; k < now; k++) {
-                        finished += weightOf.applyAsInt(from + sub.completedAt(k));
-                    }
-                    seen = now;
-                    if (done != null) {
-                        done.accept(finished);
-                    }
-                }
-            } catch (InterruptedException e) {
-                sub.cancel();
-                Thread.currentThread().interrupt();
-                throw new SentembException("interrupted while embedding; the pending sentences were cancelled");
-            }
-            for (int k = 0; k < sub.size(); k++) {
-                try {
-                    vectors[from + k] = sub.future(k).join();
-                } catch (CompletionException | java.util.concurrent.CancellationException e) {
-                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    errors[from + k] = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-                }
-            }
-        }
-    }
-
-    private static Submission submitWaiting(EmbeddingEngine engine, List<EngineInput> inputs) {
-        while (true) {
-            try {
-                return engine.submit(inputs);
-            } catch (EngineFullException full) {
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SentembException("interrupted while waiting for room in the engine's queue");
-                }
-            }
-        }
     }
 
     /**

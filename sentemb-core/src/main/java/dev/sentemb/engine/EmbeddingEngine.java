@@ -388,13 +388,15 @@ public final class EmbeddingEngine implements AutoCloseable {
         PassOptions options = first.pass();
         int skip = prefix == null ? 0 : prefix.length();
         List<int[]> sequences = new ArrayList<>(pass.size());
+        float[][] sides = new float[pass.size()][];
         int tokens = 0;
         for (Taken t : pass) {
             int[] ids = t.input().tokens();
+            sides[sequences.size()] = t.input().side();
             sequences.add(skip == 0 ? ids : java.util.Arrays.copyOfRange(ids, skip, ids.length));
             tokens += ids.length - skip;
         }
-        PackedHidden h = model.forward(sequences, prefix, options);
+        PackedHidden h = model.forward(sequences, prefix, options, sides);
         passes.incrementAndGet();
         inputsComputed.addAndGet(pass.size());
         tokensComputed.addAndGet(tokens);

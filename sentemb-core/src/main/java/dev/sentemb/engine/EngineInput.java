@@ -15,8 +15,13 @@ import java.util.function.Function;
  * @param prefix  a cached prefix the prompt starts with (and outlasts by at least one token), or null
  * @param pass    what the pass returns; a prefix must have been cached with the same options
  * @param readout the prompt's states to its embedding; runs on the engine's thread
+ * @param side    a vector the pass's hook reads for this prompt (a strategy's per-sentence input), or null
  */
-public record EngineInput(int[] tokens, CachedPrefix prefix, PassOptions pass, Function<PromptStates, float[]> readout) {
+public record EngineInput(int[] tokens, CachedPrefix prefix, PassOptions pass, Function<PromptStates, float[]> readout, float[] side) {
+    public EngineInput(int[] tokens, CachedPrefix prefix, PassOptions pass, Function<PromptStates, float[]> readout) {
+        this(tokens, prefix, pass, readout, null);
+    }
+
     public EngineInput {
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(pass, "pass");

@@ -140,20 +140,17 @@ abstract class DecoderStack implements TransformerModel {
     }
 
     @Override
-    public final PackedHidden forward(List<int[]> sequences, CachedPrefix prefix, PassOptions pass) {
-        if (prefix == null) {
-            return run(PackedBatch.of(sequences, config.vocabSize()), null, pass);
-        }
-        if (!prefix.pass().equals(pass) || prefix.layers().size() != pass.resolve(blocks.size())) {
+    public final PackedHidden forward(List<int[]> sequences, CachedPrefix prefix, PassOptions pass, float[][] sides) {
+        if (prefix != null && (!prefix.pass().equals(pass) || prefix.layers().size() != pass.resolve(blocks.size()))) {
             throw new IllegalArgumentException("a prefix cached for " + prefix.pass() + " cannot continue a pass for " + pass);
         }
-        return run(PackedBatch.after(prefix, sequences, config.vocabSize()), null, pass);
+        return run(PackedBatch.after(prefix, sequences, config.vocabSize(), pass, sides), null, pass);
     }
 
     @Override
     public final CachedPrefix prefill(int[] tokens, PassOptions pass) {
         List<KvPrefix> keep = new ArrayList<>(blocks.size());
-        PackedHidden h = run(PackedBatch.of(List.of(tokens), config.vocabSize()), keep, pass);
+        PackedHidden h = run(PackedBatch.after(null, List.of(tokens), config.vocabSize(), pass, null), keep, pass);
         return new CachedPrefix(tokens, keep, h.sumOf(0, null), pass);
     }
 
@@ -163,6 +160,9 @@ abstract class DecoderStack implements TransformerModel {
         int rows = batch.tokenCount();
         float[] x = embed(batch); // residual stream [T × d]
         LayerStates view = pass.hook() == null ? null : new LayerStates(x, batch, config.dim());
+        if (view != null) {
+            pass.hook().afterLayer(0, view);
+        }
         Workspace ws = workspaces.take();
         try {
             for (int i = 0; i < stop; i++) {
@@ -175,9 +175,9 @@ abstract class DecoderStack implements TransformerModel {
             workspaces.give(ws);
         }
         if (stop < blocks.size()) {
-            return new PackedHidden(x, batch.offsets().clone(), config.dim());
+            return new PackedHidden(x, batch.offsets().clone(), config.dim(), batch.sides());
         }
-        return new PackedHidden(finish(x, rows), batch.offsets().clone(), outputDim());
+        return new PackedHidden(finish(x, rows), batch.offsets().clone(), outputDim(), batch.sides());
     }
 
     @Override

@@ -55,6 +55,7 @@ public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, 
         }
         float[] context = ws.get(Workspace.Buffer.CONTEXT, rows * shape.qWidth()); // [T × heads·headDim]
         kernels.attention(q, k, v, batch.offsets(), batch.past(layer), shape, context);
+        batch.beforeOutputProjection(layer, context, shape.qWidth());
         return wo.forward(kernels, context, rows, ws.get(Workspace.Buffer.PROJECTED, rows * wo.out())); // [T × d]
     }
 

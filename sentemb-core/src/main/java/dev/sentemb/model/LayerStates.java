@@ -1,8 +1,8 @@
 package dev.sentemb.model;
 
 /**
- * The residual stream of a packed pass between two blocks, as a {@link LayerHook} sees it:
- * {@code x} is [T × dim] row-major, sequence s owns rows offsets[s] .. offsets[s+1]-1, and row t is at
+ * The residual stream of a packed pass between two blocks (or the attention's heads before their output
+ * projection), as a {@link LayerHook} sees it: {@code x} is [T × dim] row-major, sequence s owns rows offsets[s] .. offsets[s+1]-1, and row t is at
  * absolute position positions[t] of its prompt (after any cached prefix). Writes go into the pass.
  */
 public final class LayerStates {
@@ -18,6 +18,16 @@ public final class LayerStates {
 
     public int dim() {
         return dim;
+    }
+
+    /** Sequence {@code s}'s side vector (the caller's, or what an earlier call of the hook left), or null. */
+    public float[] side(int s) {
+        return batch.sides()[s];
+    }
+
+    /** Replaces sequence {@code s}'s side vector; the read-out sees the last one set. */
+    public void setSide(int s, float[] values) {
+        batch.sides()[s] = values;
     }
 
     public int sequenceCount() {

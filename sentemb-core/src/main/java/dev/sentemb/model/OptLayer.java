@@ -27,6 +27,7 @@ record OptLayer(LayerNorm attentionNorm, Linear wq, Linear wk, Linear wv, Linear
         }
         float[] context = ws.get(Workspace.Buffer.CONTEXT, rows * shape.qWidth());
         kernels.attention(q, k, v, batch.offsets(), batch.past(layer), shape, context);
+        batch.beforeOutputProjection(layer, context, shape.qWidth());
         kernels.add(x, wo.forward(kernels, context, rows, ws.get(Workspace.Buffer.PROJECTED, x.length)), x.length);
         if (!preNorm) {
             kernels.layerNorm(x, rows, attentionNorm.weight(), attentionNorm.bias(), attentionNorm.eps(), x);

@@ -131,7 +131,7 @@ final class OptModel extends DecoderStack {
     float[] embed(PackedBatch batch) {
         int rows = batch.tokenCount();
         int d = config.dim();
-        float[] e = tokens.lookup(batch.tokens());
+        float[] e = tokens.lookup(batch.tokens(), batch.addedTokens());
         float[] x = projectIn != null ? projectIn.forward(kernels, e, rows) : e; // [T × d]
         addPositions(x, batch);
         return x;

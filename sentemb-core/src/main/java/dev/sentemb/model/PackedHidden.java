@@ -4,9 +4,19 @@ import java.util.Arrays;
 
 /**
  * Final-norm hidden states of a packed batch ({@code hidden_states[-1]} in Hugging Face terms):
- * {@code hidden} is [T × dim] row-major and sequence i owns rows offsets[i] .. offsets[i+1]-1.
+ * {@code hidden} is [T × dim] row-major and sequence i owns rows offsets[i] .. offsets[i+1]-1; {@code sides}
+ * holds each sequence's side vector as the pass's hook left it (entries null without one).
  */
-public record PackedHidden(float[] hidden, int[] offsets, int dim) {
+public record PackedHidden(float[] hidden, int[] offsets, int dim, float[][] sides) {
+
+    public PackedHidden(float[] hidden, int[] offsets, int dim) {
+        this(hidden, offsets, dim, new float[offsets.length - 1][]);
+    }
+
+    /** Sequence {@code sequence}'s side vector, or null. */
+    public float[] side(int sequence) {
+        return sides[sequence];
+    }
 
     public int sequenceCount() {
         return offsets.length - 1;
@@ -73,6 +83,6 @@ public record PackedHidden(float[] hidden, int[] offsets, int dim) {
             kept[s + 1] = kept[s] + length(s) - n;
             System.arraycopy(hidden, (offsets[s] + n) * dim, rows, kept[s] * dim, (length(s) - n) * dim);
         }
-        return new PackedHidden(rows, kept, dim);
+        return new PackedHidden(rows, kept, dim, sides);
     }
 }

@@ -9,10 +9,18 @@ package dev.sentemb.model;
  * PretCoT and Knowledge Enhancement read). A pass that stops at an earlier layer computes only the blocks
  * before it.
  *
+ * <p>Equal options (the same hook and added-token objects) may share a pass and a cached prefix.
+ *
  * @param outputLayer 0 .. layers, or -1 .. -(layers + 1) from the end ({@link #FINAL_LAYER}: the last)
  * @param hook        called after each block, or null
+ * @param addedTokens embedding rows of tokens added to the vocabulary for this pass (id = vocabulary size + i,
+ *                    the way a resized embedding matrix holds them), or null
  */
-public record PassOptions(int outputLayer, LayerHook hook) {
+public record PassOptions(int outputLayer, LayerHook hook, float[][] addedTokens) {
+    public PassOptions(int outputLayer, LayerHook hook) {
+        this(outputLayer, hook, null);
+    }
+
     /** The final norm's output, whatever the model's depth. */
     public static final int FINAL_LAYER = -1;
     /** The paper's read-out: {@code hidden_states[-1]}, no hook. */

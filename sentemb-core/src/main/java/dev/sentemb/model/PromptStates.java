@@ -40,6 +40,11 @@ public final class PromptStates {
         return hidden.row(sequence, token - prefixLength());
     }
 
+    /** The side vector the pass's hook left for this prompt, or null. */
+    public float[] side() {
+        return hidden.side(sequence);
+    }
+
     /** The last token's state: the PromptEOL embedding. */
     public float[] last() {
         return hidden.lastToken(sequence);

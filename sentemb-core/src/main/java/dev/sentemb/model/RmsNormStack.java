@@ -23,7 +23,7 @@ abstract class RmsNormStack extends DecoderStack {
 
     @Override
     float[] embed(PackedBatch batch) {
-        return embedding.lookup(batch.tokens());
+        return embedding.lookup(batch.tokens(), batch.addedTokens());
     }
 
     @Override

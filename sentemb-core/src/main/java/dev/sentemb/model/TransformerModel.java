@@ -26,7 +26,16 @@ public interface TransformerModel extends AutoCloseable {
      * @param prefix a cached prefix every sequence continues, or null
      * @throws InvalidInputException for no sequences, an empty sequence or an id outside the vocabulary
      */
-    PackedHidden forward(List<int[]> sequences, CachedPrefix prefix, PassOptions pass);
+    default PackedHidden forward(List<int[]> sequences, CachedPrefix prefix, PassOptions pass) {
+        return forward(sequences, prefix, pass, null);
+    }
+
+    /**
+     * {@link #forward(List, CachedPrefix, PassOptions)} with a side vector per sequence (null, or one entry per
+     * sequence, entries may be null) that the pass's hook reads and writes; they come back in
+     * {@link PackedHidden#sides()}.
+     */
+    PackedHidden forward(List<int[]> sequences, CachedPrefix prefix, PassOptions pass, float[][] sides);
 
     /**
      * Runs a shared prompt prefix once and keeps what later passes with the same options need to

@@ -42,6 +42,14 @@ public interface EmbeddingStrategy {
         return this;
     }
 
+    /**
+     * This strategy worked out for one loaded model, which is what an encoder runs: {@link #forTokenizer}, and for a
+     * strategy whose layers or added tokens depend on the model (its depth, its vocabulary), those fixed here.
+     */
+    default EmbeddingStrategy bind(Tokenizer tokenizer, dev.sentemb.model.ModelConfig config) {
+        return forTokenizer(tokenizer);
+    }
+
     /** A short description for logs and reports. */
     String describe();
 }

@@ -103,6 +103,11 @@ public record EnsembleStrategy(String name, List<EmbeddingStrategy> parts) imple
     }
 
     @Override
+    public EmbeddingStrategy bind(Tokenizer tokenizer, dev.sentemb.model.ModelConfig config) {
+        return new EnsembleStrategy(name, parts.stream().map(p -> p.bind(tokenizer, config)).toList());
+    }
+
+    @Override
     public String describe() {
         return name + ": the mean of " + parts.size() + " prompts' embeddings";
     }

@@ -2,6 +2,7 @@ package dev.sentemb.strategy;
 
 import dev.sentemb.SentembException;
 import dev.sentemb.model.PassOptions;
+import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -13,7 +14,9 @@ import java.util.Optional;
  * with what it costs beside PromptEOL. The prompt families (PromptEOL, PretCoT, Knowledge Enhancement) are one
  * prompt per sentence, one forward pass, the last token's state: they differ in the template and the layer
  * read, so the engine's shared-prefix cache computes each template's head once and the cost per sentence is its
- * own tokens plus the template's tail. Echo reads the sentence twice and pools over the second copy.
+ * own tokens plus the template's tail. Echo reads the sentence twice and pools over the second copy. Token Prepending
+ * and Contrastive Prompting change states inside the pass (a hook); their layers are scaled from the authors'
+ * Llama-2-7B setting to the model's depth.
  */
 public final class Strategies {
     /**
@@ -21,10 +24,16 @@ public final class Strategies {
      * @param layer    the hidden-states index read ({@link PassOptions#FINAL_LAYER}, or -2: before the last block)
      * @param cost     what it costs beside PromptEOL
      */
-    public record Named(String name, String title, String template, Pooling pooling, int layer, String cost, EmbeddingStrategy own) {
+    public record Named(String name, String title, String template, Pooling pooling, int layer, String cost, EmbeddingStrategy own,
+                        String ownReadout) {
         /** A prompt family: PromptEOL's prompt shape with this template, pooling and layer. */
         Named(String name, String title, String template, Pooling pooling, int layer, String cost) {
-            this(name, title, template, pooling, layer, cost, null);
+            this(name, title, template, pooling, layer, cost, null, null);
+        }
+
+        /** A strategy of its own, read out as its pooling and layer say. */
+        Named(String name, String title, String template, Pooling pooling, int layer, String cost, EmbeddingStrategy own) {
+            this(name, title, template, pooling, layer, cost, own, null);
         }
 
         public EmbeddingStrategy strategy() {
@@ -38,6 +47,9 @@ public final class Strategies {
 
         /** The read-out as eval's cache and reports name it: pooling, and the layer when not the final one. */
         public String readout() {
+            if (ownReadout != null) {
+                return ownReadout;
+            }
             String p = pooling == Pooling.LAST ? "last" : "mean";
             return layer == PassOptions.FINAL_LAYER ? p : p + "@layer" + layer;
         }
@@ -58,6 +70,13 @@ public final class Strategies {
         add(new Named("metaeol", "MetaEOL (Lei et al. 2024)", "metaeol", Pooling.LAST, PassOptions.FINAL_LAYER,
                 "eight PromptEOL-style prompts per sentence, averaged: eight heads (each computed once) and eight times the sentence's tokens",
                 EnsembleStrategy.metaEol()));
+        add(new Named("tp", "Token Prepending (Fu et al. 2025)", "eol", Pooling.LAST, PassOptions.FINAL_LAYER,
+                "one pass of PromptEOL's prompt and one placeholder token; read at an earlier layer, so the blocks after it are skipped",
+                TokenPrependingStrategy.of(PromptTemplate.eol()), "last@tp"));
+        add(new Named("cp", "Contrastive Prompting (Cheng et al. 2025)", "eol", Pooling.LAST, PassOptions.FINAL_LAYER,
+                "two passes a sentence: the auxiliary prompt through the steered block (about a seventh of the model), then the prompt, "
+                        + "read at an earlier layer; both heads are computed once",
+                ContrastivePromptingStrategy.of(PromptTemplate.eol()), "last@cp"));
     }
 
     private Strategies() {}

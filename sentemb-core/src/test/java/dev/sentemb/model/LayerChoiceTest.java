@@ -51,13 +51,13 @@ class LayerChoiceTest {
                 assertEquals(last, s.position(1, last), "a row's position in its prompt");
                 seen.put(layer, s.row(1, last));
             }));
-            assertEquals(layers, seen.size(), "the hook runs after every block");
+            assertEquals(layers + 1, seen.size(), "the hook runs on the embeddings and after every block");
             assertArrayEquals(m.forward(prompts).lastToken(1), fin.lastToken(1), "a reading hook changes nothing");
             assertArrayEquals(fin.lastToken(1), m.forward(prompts, null, PassOptions.layer(layers)).lastToken(1), "layer n is the final output");
             for (int layer = 0; layer <= layers; layer++) {
                 PassOptions pass = PassOptions.layer(layer);
                 PackedHidden whole = m.forward(prompts, null, pass);
-                if (layer > 0 && layer < layers) {
+                if (layer < layers) {
                     assertArrayEquals(seen.get(layer), whole.lastToken(1), name + ": layer " + layer + " read out = what the hook saw");
                 }
                 CachedPrefix cached = m.prefill(prefix, pass);

@@ -10,6 +10,7 @@ import dev.sentemb.model.PassOptions;
 import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
 import dev.sentemb.strategy.Pooling;
+import dev.sentemb.strategy.ContrastivePromptingStrategy;
 import dev.sentemb.strategy.EmbeddingStrategy;
 import dev.sentemb.strategy.EnsembleStrategy;
 import dev.sentemb.strategy.Strategies;
@@ -72,7 +73,7 @@ final class ServedModels {
 
     /**
      * The entry's strategy: a named one (a prompt family takes the entry's template, when given, over its own;
-     * an ensemble is refused, its several passes a sentence do not fit a request), else PromptEOL with the
+     * an ensemble or a staged strategy is refused, its several passes a sentence do not fit a request), else PromptEOL with the
      * entry's template and pooling.
      */
     private static EmbeddingStrategy strategy(ModelEntry e) {
@@ -85,9 +86,10 @@ final class ServedModels {
             return new PromptEolStrategy(template(e, e.template() != null && !e.template().equals("eol") ? e.template() : named.template()),
                     named.pooling(), named.layer());
         }
-        if (named.strategy() instanceof EnsembleStrategy) {
+        if (named.strategy() instanceof EnsembleStrategy || named.strategy() instanceof ContrastivePromptingStrategy) {
             throw new IllegalArgumentException("--model " + e.alias() + ": strategy " + e.strategy()
-                    + " averages several prompts a sentence and is not served yet; served: prompteol, pretcot, ke, echo");
+                    + (named.strategy() instanceof EnsembleStrategy ? " averages several prompts a sentence"
+                    : " runs two passes a sentence, the second after the first") + " and is not served yet; served: prompteol, pretcot, ke, echo, tp");
         }
         return named.strategy();
     }

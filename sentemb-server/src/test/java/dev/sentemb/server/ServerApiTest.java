@@ -37,7 +37,7 @@ class ServerApiTest {
     @BeforeAll
     static void start() {
         ServeConfig c = ServeConfig.defaults(List.of(ModelEntry.parse("tiny=" + MODEL), ModelEntry.parse("tiny-demo=" + MODEL + ",template=icl:smoking"),
-                        ModelEntry.parse("tiny-echo=" + MODEL + ",strategy=echo")))
+                        ModelEntry.parse("tiny-echo=" + MODEL + ",strategy=echo"), ModelEntry.parse("tiny-tp=" + MODEL + ",strategy=tp")))
                 .withPort(0).withCompute(2, 16384).withInputs(40, false, 8, 4096).withLimits(64, 64);
         server = EmbeddingServer.start(c, line -> {});
         port = server.port();
@@ -99,6 +99,25 @@ class ServerApiTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> EmbeddingServer.start(
                 ServeConfig.defaults(List.of(ModelEntry.parse("m=" + MODEL + ",strategy=metaeol"))).withPort(0).withCompute(1, 4096), l -> {}));
         assertTrue(refused.getMessage().contains("not served yet"), refused.getMessage());
+        IllegalArgumentException staged = assertThrows(IllegalArgumentException.class, () -> EmbeddingServer.start(
+                ServeConfig.defaults(List.of(ModelEntry.parse("m=" + MODEL + ",strategy=cp"))).withPort(0).withCompute(1, 4096), l -> {}));
+        assertTrue(staged.getMessage().contains("two passes a sentence"), staged.getMessage());
+    }
+
+    /** Token Prepending served: its hook and added token run in the server's engine as in the library, bit for bit. */
+    @Test
+    void aServedModelWithTokenPrepending() {
+        Http.Answer a = Http.post(port, "/v1/embeddings", "{\"input\": [\"A man is playing a guitar.\", \"A woman slices an onion.\", "
+                + "\"Someone is making music.\"], \"model\": \"tiny-tp\"}");
+        assertEquals(200, a.status(), a.body());
+        try (Encoder tp = Encoder.builder(MODEL).threads(2).normalize(true)
+                .strategy(dev.sentemb.strategy.Strategies.require("tp").strategy()).build()) {
+            float[][] want = tp.embed(SENTENCES);
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(want[i], Http.floats(a.json().get("data").get(i).get("embedding")), "input " + i + " bit for bit");
+            }
+        }
+        assertTrue(Http.get(port, "/info?model=tiny-tp").json().get("strategy").asText().startsWith("Token Prepending"));
     }
 
     @Test

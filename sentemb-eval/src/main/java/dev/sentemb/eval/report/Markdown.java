@@ -49,6 +49,16 @@ public final class Markdown {
             Double avg = sts ? r.stsAvg() : r.transferAvg();
             sb.append(avg == null ? " – |" : String.format(Locale.ROOT, " %.2f |", avg));
             sb.append(' ').append(wall(r)).append(" |\n");
+            PaperNumbers.Row paper = sts ? PaperNumbers.find(r).orElse(null) : null;
+            if (paper != null) { // what the paper prints for this model and strategy, beside ours
+                sb.append("| ↳ paper: ").append(paper.paper().replace("|", "\\|")).append(", ").append(paper.where()).append(" | ")
+                        .append(label(r)).append(" |");
+                for (String t : tasks) {
+                    Double v = paper.sts().get(t);
+                    sb.append(v == null ? " – |" : String.format(Locale.ROOT, " %.2f |", v));
+                }
+                sb.append(String.format(Locale.ROOT, " %.2f | – |%n", paper.avg()));
+            }
         }
         return sb.toString();
     }
@@ -105,6 +115,13 @@ public final class Markdown {
             name = "demo \"" + cut(m.group(1).replace('_', ' '), 32) + "\" → " + cut(m.group(2), 16);
         } else {
             name = cut(t.replace('_', ' '), 60);
+        }
+        String pooling = r.pooling() == null ? "last" : r.pooling();
+        for (String[] hooked : new String[][] {{"last@tp", "Token Prepending"}, {"last@cp", "Contrastive Prompting"}}) {
+            if (pooling.startsWith(hooked[0])) { // a strategy over a template: its own name, the template's after it, its settings
+                String settings = pooling.substring(hooked[0].length());
+                return (hooked[1] + (name.equals("PromptEOL") ? "" : " + " + name)).replace("|", "\\|") + (settings.isEmpty() ? "" : " (" + settings + ")");
+            }
         }
         boolean own = r.pooling() == null || r.pooling().equals("last")
                 || ((name.equals("PretCoT") || name.equals("Knowledge Enhancement")) && r.pooling().equals("last@layer-2"))
