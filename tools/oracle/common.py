@@ -206,3 +206,36 @@ def cosine_rows(a, b):
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     return (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+
+
+# ---------------------------------------------------------------- models of the strategy fixtures
+
+def tiny_llama():
+    """The tiny llama checkpoint of sentemb-core's tests (hf/llama), fp32: (tokenizer, model)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    tiny = REPO_ROOT / "sentemb-core" / "src" / "test" / "resources" / "hf" / "llama"
+    return (AutoTokenizer.from_pretrained(str(tiny)),
+            AutoModelForCausalLM.from_pretrained(str(tiny), dtype=torch.float32).eval())
+
+
+def gguf_model(name: str):
+    """A registry model's GGUF, dequantized to fp32 by transformers: (tokenizer, model)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    path = model_path(name)
+    return (AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name),
+            AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name, dtype=torch.float32).eval())
+
+
+def strategy_meta_update(section: str, per_model: dict, script: str) -> dict:
+    """Puts per_model[model] under meta[model][section] in oracle/strategies/meta.json, with what made it."""
+    import torch
+    import transformers
+    path = FIXTURE_ROOT / "strategies" / "meta.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    for model, got in per_model.items():
+        meta.setdefault(model, {})[section] = got
+    meta["made_" + section] = {"script": script, "date": today(), "torch": torch.__version__, "transformers": transformers.__version__}
+    path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return meta

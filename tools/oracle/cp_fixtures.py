@@ -30,8 +30,6 @@ import sys
 
 import numpy as np
 import torch
-import transformers
-from transformers import AutoModelForCausalLM, AutoTokenizer
 
 import common as C
 
@@ -101,26 +99,13 @@ def main():
     torch.set_num_threads(args.threads)
     sentences = C.fixture_sentences()[:50]
     root = C.FIXTURE_ROOT / "strategies"
-    meta_path = root / "meta.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-
-    tiny = C.REPO_ROOT / "sentemb-core" / "src" / "test" / "resources" / "hf" / "llama"
-    tok = AutoTokenizer.from_pretrained(str(tiny))
-    model = AutoModelForCausalLM.from_pretrained(str(tiny), dtype=torch.float32).eval()
-    meta.setdefault("llama", {})["cp"] = run(tok, model, sentences, [("plain", PLAIN, 0, 0.5, 2), ("plain-1x0.25", PLAIN, 1, 0.25, -1)],
-                                             root / "llama")
-
-    path = C.model_path("smollm2-135m")
-    tok = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
-    model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name, dtype=torch.float32).eval()
-    meta.setdefault("smollm2-135m", {})["cp"] = run(tok, model, sentences, [("plain", PLAIN, 4, 0.5, 25), ("ke", KE, 6, 1 / 3, -2),
-                                                                           ("plain-norm", PLAIN, 4, None, 25)],
-                                                    root / "smollm2-135m")
-    meta["made_cp"] = {"script": "tools/oracle/cp_fixtures.py", "date": C.today(), "torch": torch.__version__,
-                       "transformers": transformers.__version__}
-    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: meta[k]["cp"] for k in ("llama", "smollm2-135m")}, indent=2))
-
+    tok, model = C.tiny_llama()
+    got = {"llama": run(tok, model, sentences, [("plain", PLAIN, 0, 0.5, 2), ("plain-1x0.25", PLAIN, 1, 0.25, -1)], root / "llama")}
+    tok, model = C.gguf_model("smollm2-135m")
+    got["smollm2-135m"] = run(tok, model, sentences, [("plain", PLAIN, 4, 0.5, 25), ("ke", KE, 6, 1 / 3, -2),
+                                                      ("plain-norm", PLAIN, 4, None, 25)], root / "smollm2-135m")
+    C.strategy_meta_update("cp", got, "tools/oracle/cp_fixtures.py")
+    print(json.dumps(got, indent=2))
 
 if __name__ == "__main__":
     sys.exit(main())

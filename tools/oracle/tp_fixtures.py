@@ -30,8 +30,6 @@ import sys
 
 import numpy as np
 import torch
-import transformers
-from transformers import AutoModelForCausalLM, AutoTokenizer
 
 import common as C
 
@@ -110,26 +108,13 @@ def main():
     torch.set_num_threads(args.threads)
     sentences = C.fixture_sentences()[:50]
     root = C.FIXTURE_ROOT / "strategies"
-    meta_path = root / "meta.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-
-    tiny = C.REPO_ROOT / "sentemb-core" / "src" / "test" / "resources" / "hf" / "llama"
-    tok = AutoTokenizer.from_pretrained(str(tiny))
-    model = AutoModelForCausalLM.from_pretrained(str(tiny), dtype=torch.float32).eval()
-    got = run("llama", tok, model, sentences, [("plain", PLAIN, 1, 2, 2), ("plain-0-2", PLAIN, 0, 2, -2)], root / "llama")
-    meta.setdefault("llama", {})["tp"] = got
-
-    path = C.model_path("smollm2-135m")
-    tok = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
-    model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name, dtype=torch.float32).eval()
-    got = run("smollm2-135m", tok, model, sentences, [("plain", PLAIN, 1, 7, 25), ("pretcot", PRETCOT, 1, 7, -2)],
-              root / "smollm2-135m")
-    meta.setdefault("smollm2-135m", {})["tp"] = got
-    meta["made_tp"] = {"script": "tools/oracle/tp_fixtures.py", "date": C.today(), "torch": torch.__version__,
-                       "transformers": transformers.__version__}
-    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: meta[k].get("tp") if isinstance(meta[k], dict) else meta[k] for k in ("llama", "smollm2-135m")}, indent=2))
-
+    tok, model = C.tiny_llama()
+    got = {"llama": run("llama", tok, model, sentences, [("plain", PLAIN, 1, 2, 2), ("plain-0-2", PLAIN, 0, 2, -2)], root / "llama")}
+    tok, model = C.gguf_model("smollm2-135m")
+    got["smollm2-135m"] = run("smollm2-135m", tok, model, sentences, [("plain", PLAIN, 1, 7, 25), ("pretcot", PRETCOT, 1, 7, -2)],
+                              root / "smollm2-135m")
+    C.strategy_meta_update("tp", got, "tools/oracle/tp_fixtures.py")
+    print(json.dumps(got, indent=2))
 
 if __name__ == "__main__":
     sys.exit(main())

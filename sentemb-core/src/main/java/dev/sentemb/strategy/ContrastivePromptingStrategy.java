@@ -30,7 +30,7 @@ import java.util.Objects;
  *                 "layer 5, α = 2" counted from 1); PretCoT block 6, coefficient 1/3 (the paper's layer 7, α = 3),
  *                 hidden_states[27]; KE the same at hidden_states[-2]
  */
-public record ContrastivePromptingStrategy(PromptTemplate template, PromptTemplate auxiliary, Settings settings) implements EmbeddingStrategy {
+public record ContrastivePromptingStrategy(PromptTemplate template, PromptTemplate auxiliary, Settings settings) implements ModelBound {
     /** The authors' auxiliary prompt, in the reference's underscore form. */
     public static final String IRRELEVANT = "The_irrelevant_information_of_this_sentence_:_\"*sent_0*\"_means_in_one_word:\"";
 
@@ -104,29 +104,13 @@ public record ContrastivePromptingStrategy(PromptTemplate template, PromptTempla
     }
 
     @Override
-    public List<int[]> prefixCandidates(Tokenizer tokenizer) {
-        throw unbound();
-    }
-
-    @Override
-    public PassOptions pass() {
-        throw unbound();
-    }
-
-    @Override
-    public float[] pool(PromptStates states) {
-        throw unbound();
-    }
-
-    @Override
     public EmbeddingStrategy bind(Tokenizer tokenizer, ModelConfig config) {
         Settings s = settings != null ? settings : Settings.scaled(config.layers(), template);
         if (s.layer() >= config.layers()) {
             throw new SentembException("contrastive prompting steers block " + s.layer() + "; the model has blocks 0.." + (config.layers() - 1));
         }
         new PassOptions(s.output(), null).resolve(config.layers());
-        return new Stages(this, s, new Auxiliary(auxiliary, s.layer()).forTokenizer(tokenizer),
-                new Steered(template, s).forTokenizer(tokenizer));
+        return new Stages(this, s, Stage.auxiliary(auxiliary, s.layer()), Stage.steered(template, s));
     }
 
     @Override
@@ -135,9 +119,6 @@ public record ContrastivePromptingStrategy(PromptTemplate template, PromptTempla
                 : ", settings " + settings);
     }
 
-    private IllegalStateException unbound() {
-        return new IllegalStateException("contrastive prompting needs the model: bind(tokenizer, config) first");
-    }
 
     /**
      * The strategy on one model: two one-pass strategies, the auxiliary prompt's (whose vector is its heads' output
@@ -182,8 +163,20 @@ public record ContrastivePromptingStrategy(PromptTemplate template, PromptTempla
         }
     }
 
-    /** The auxiliary prompt run through the steered block; its vector is the last token's heads' output there. */
-    record Auxiliary(PromptTemplate template, int layer) implements EmbeddingStrategy {
+    /**
+     * One stage: a prompt in PromptEOL's shape (its head the shared prefix) with a hooked pass. The auxiliary stage's
+     * vector is the side vector its hook kept (the last token's heads' output at the steered block); the steered
+     * stage's is the last token's state, its side vector being the auxiliary's, which its hook used.
+     */
+    record Stage(PromptTemplate template, PassOptions pass, boolean auxiliary) implements EmbeddingStrategy {
+        static Stage auxiliary(PromptTemplate template, int layer) {
+            return new Stage(template, new PassOptions(layer + 1, new Capture(layer)), true);
+        }
+
+        static Stage steered(PromptTemplate template, Settings settings) {
+            return new Stage(template, new PassOptions(settings.output(), new Steer(settings.layer(), settings.coefficient())), false);
+        }
+
         @Override
         public String prompt(String sentence) {
             return template.render(sentence);
@@ -195,22 +188,18 @@ public record ContrastivePromptingStrategy(PromptTemplate template, PromptTempla
         }
 
         @Override
-        public PassOptions pass() {
-            return new PassOptions(layer + 1, new Capture(layer));
-        }
-
-        @Override
         public float[] pool(PromptStates states) {
-            float[] heads = states.side();
-            if (heads == null) {
-                throw new IllegalStateException("the auxiliary pass kept no heads' output");
+            float[] side = states.side();
+            if (side == null) {
+                throw new IllegalStateException(auxiliary ? "the auxiliary pass kept no heads' output"
+                        : "the steered pass had no auxiliary heads' output for this prompt");
             }
-            return heads.clone();
+            return auxiliary ? side.clone() : states.last();
         }
 
         @Override
         public String describe() {
-            return "the auxiliary prompt " + template.source() + ", heads' output of block " + layer;
+            return (auxiliary ? "the auxiliary prompt " : "the steered prompt ") + template.source() + ", " + pass;
         }
     }
 
@@ -227,37 +216,6 @@ public record ContrastivePromptingStrategy(PromptTemplate template, PromptTempla
             for (int s = 0; s < heads.sequenceCount(); s++) {
                 heads.setSide(s, heads.row(s, heads.length(s) - 1));
             }
-        }
-    }
-
-    /** The prompt with its last token's heads' output at the block replaced by coefficient × (own − auxiliary's). */
-    record Steered(PromptTemplate template, Settings settings) implements EmbeddingStrategy {
-        @Override
-        public String prompt(String sentence) {
-            return template.render(sentence);
-        }
-
-        @Override
-        public List<int[]> prefixCandidates(Tokenizer tokenizer) {
-            return PromptEolStrategy.of(template).prefixCandidates(tokenizer);
-        }
-
-        @Override
-        public PassOptions pass() {
-            return new PassOptions(settings.output(), new Steer(settings.layer(), settings.coefficient()));
-        }
-
-        @Override
-        public float[] pool(PromptStates states) {
-            if (states.side() == null) {
-                throw new IllegalStateException("the steered pass had no auxiliary heads' output for this prompt");
-            }
-            return states.last();
-        }
-
-        @Override
-        public String describe() {
-            return "the prompt " + template.source() + " steered at block " + settings.layer();
         }
     }
 

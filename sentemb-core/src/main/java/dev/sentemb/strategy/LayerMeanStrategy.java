@@ -17,7 +17,7 @@ import java.util.Objects;
  * pass through layer {@code to}: a hook adds each layer's last row into the sentence's side vector; the prompt, the
  * shared prefix and any hook of the base strategy are kept as they are. The mean is taken in float, layer after layer.
  */
-public record LayerMeanStrategy(EmbeddingStrategy base, int from, int to) implements EmbeddingStrategy {
+public record LayerMeanStrategy(EmbeddingStrategy base, int from, int to) implements ModelBound {
     public LayerMeanStrategy {
         Objects.requireNonNull(base, "base");
         PassOptions.checkLayer(from);
@@ -52,21 +52,6 @@ public record LayerMeanStrategy(EmbeddingStrategy base, int from, int to) implem
     }
 
     @Override
-    public List<int[]> prefixCandidates(Tokenizer tokenizer) {
-        throw unbound();
-    }
-
-    @Override
-    public PassOptions pass() {
-        throw unbound();
-    }
-
-    @Override
-    public float[] pool(PromptStates states) {
-        throw unbound();
-    }
-
-    @Override
     public EmbeddingStrategy bind(Tokenizer tokenizer, ModelConfig config) {
         int depth = config.layers();
         int a = PassOptions.layer(from).resolve(depth);
@@ -82,9 +67,6 @@ public record LayerMeanStrategy(EmbeddingStrategy base, int from, int to) implem
         return base.describe() + ", mean over layers " + from + ".." + to;
     }
 
-    private IllegalStateException unbound() {
-        return new IllegalStateException("a mean over layers needs the model's depth: bind(tokenizer, config) first");
-    }
 
     /** Adds the last row of each layer in [from, upTo] to the sequence's side vector, after the base's hook. */
     private record Accumulate(LayerHook base, int from, int upTo) implements LayerHook {

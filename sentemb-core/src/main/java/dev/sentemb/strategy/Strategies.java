@@ -74,8 +74,8 @@ public final class Strategies {
                 "one pass of PromptEOL's prompt and one placeholder token; read at an earlier layer, so the blocks after it are skipped",
                 TokenPrependingStrategy.of(PromptTemplate.eol()), "last@tp"));
         add(new Named("cp", "Contrastive Prompting (Cheng et al. 2025)", "eol", Pooling.LAST, PassOptions.FINAL_LAYER,
-                "two passes a sentence: the auxiliary prompt through the steered block (about a seventh of the model), then the prompt, "
-                        + "read at an earlier layer; both heads are computed once",
+                "two passes a sentence: the auxiliary prompt (PromptEOL's length and three words more) through the steered block only "
+                        + "(the first ~15% of the blocks), then the prompt, read at an earlier layer; both heads are computed once",
                 ContrastivePromptingStrategy.of(PromptTemplate.eol()), "last@cp"));
     }
 

@@ -34,7 +34,7 @@ import java.util.stream.IntStream;
  *
  * @param layers null: scaled from the model's depth when bound
  */
-public record TokenPrependingStrategy(PromptTemplate template, Layers layers) implements EmbeddingStrategy {
+public record TokenPrependingStrategy(PromptTemplate template, Layers layers) implements ModelBound {
     /** The placeholder's text in a prompt, as the authors add it to the tokenizer. */
     public static final String PLACEHOLDER = "<PST>";
     /** The seed of the placeholder's embedding row. */
@@ -100,25 +100,14 @@ public record TokenPrependingStrategy(PromptTemplate template, Layers layers) im
 
     @Override
     public String prompt(String sentence) {
+        return withPlaceholder().render(sentence);
+    }
+
+    /** The template with the placeholder and a space before the sentence's opening quote (or before the sentence). */
+    PromptTemplate withPlaceholder() {
         String head = template.head();
         int at = insertAt();
-        String withPlaceholder = head.substring(0, at) + PLACEHOLDER + " " + head.substring(at);
-        return PromptTemplate.of((withPlaceholder + "*sent 0*" + template.tail()).replace(' ', '_')).render(sentence);
-    }
-
-    @Override
-    public List<int[]> prefixCandidates(Tokenizer tokenizer) {
-        throw unbound();
-    }
-
-    @Override
-    public PassOptions pass() {
-        throw unbound();
-    }
-
-    @Override
-    public float[] pool(PromptStates states) {
-        throw unbound();
+        return PromptTemplate.of((head.substring(0, at) + PLACEHOLDER + " " + head.substring(at) + "*sent 0*" + template.tail()).replace(' ', '_'));
     }
 
     @Override
@@ -164,9 +153,6 @@ public record TokenPrependingStrategy(PromptTemplate template, Layers layers) im
         return "Token Prepending (Fu et al. 2025) over " + template.source() + (layers == null ? ", layers scaled from the model's depth" : ", layers " + layers);
     }
 
-    private IllegalStateException unbound() {
-        return new IllegalStateException("token prepending needs the model: bind(tokenizer, config) first");
-    }
 
     /** The strategy on one model: the placeholder's id, row and position, and the layers, fixed once. */
     private static final class Bound implements EmbeddingStrategy {
@@ -176,13 +162,15 @@ public record TokenPrependingStrategy(PromptTemplate template, Layers layers) im
         private final int placeholderId;
         private final int[] prefix; // BOS (when the tokenizer adds one) + the text before the placeholder
         private final PassOptions pass;
+        private final PromptTemplate template;
 
         Bound(TokenPrependingStrategy tp, Layers layers, Tokenizer tokenizer, ModelConfig config) {
             this.tp = tp;
             this.layers = layers;
             this.tokenizer = tokenizer;
             this.placeholderId = config.vocabSize();
-            String before = tp.prompt("x");
+            this.template = tp.withPlaceholder();
+            String before = template.render("x");
             before = before.substring(0, before.indexOf(PLACEHOLDER));
             this.prefix = TokenPrependingStrategy.tokens(before, tokenizer, placeholderId);
             int position = prefix.length;
@@ -215,7 +203,7 @@ public record TokenPrependingStrategy(PromptTemplate template, Layers layers) im
 
         @Override
         public String prompt(String sentence) {
-            return tp.prompt(sentence);
+            return template.render(sentence);
         }
 
         @Override
