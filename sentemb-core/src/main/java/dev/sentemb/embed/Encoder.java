@@ -201,17 +201,37 @@ public final class Encoder implements AutoCloseable {
      * Submits the sentences to the engine at once and returns without waiting (a server's request): the
      * handle's {@link PendingEmbeddings#await} gives what {@link #embedEach} would, bit for bit, and
      * {@link PendingEmbeddings#cancel} drops what has not been computed. A queue without room for all of
-     * them refuses the whole call at once.
+     * them refuses the whole call at once. An ensemble submits every prompt of every sentence at once; a staged
+     * strategy its first stage, and the second when the first is done (from the thread that waits).
      *
      * @throws EngineFullException when the engine's queue cannot take the sentences now
      */
     public PendingEmbeddings submit(List<String> sentences) {
-        if (parts != null) {
-            throw new SentembException(strategy.describe() + " is embedded part by part: use embed or embedEach, not submit");
+        if (parts != null && strategy instanceof EnsembleStrategy e) { // every prompt of every sentence, at once
+            List<PendingEmbeddings> each = new ArrayList<>(parts.size());
+            try {
+                for (Encoder part : parts) {
+                    each.add(part.submit(sentences));
+                }
+            } catch (RuntimeException refused) {
+                each.forEach(PendingEmbeddings::cancel);
+                throw refused;
+            }
+            return new AveragedPending(e, each, normalize);
+        }
+        if (parts != null) { // staged: the first stage now, the second when it is done
+            return new StagedPending(parts.get(0).submit(sentences), parts.get(1), sentences);
         }
         Prepared p = prepare(sentences, null);
         Submission sub = p.inputs().isEmpty() ? null : runtime.engine().submit(p.inputs());
-        return new PendingEmbeddings(p, sub);
+        return new OnePassPending(p, sub);
+    }
+
+    /** A staged strategy's second stage: the sentences with their side vectors, waiting for room in the queue. */
+    PendingEmbeddings submitWaiting(List<String> sentences, List<float[]> sides) {
+        Prepared p = prepare(sentences, sides);
+        Submission sub = p.inputs().isEmpty() ? null : WindowedRun.submitWaiting(runtime.engine(), p.inputs());
+        return new OnePassPending(p, sub);
     }
 
     /** Prompts, de-duplicated and tokenized, as engine inputs; what failed before the engine already has its result. */
@@ -353,6 +373,11 @@ public final class Encoder implements AutoCloseable {
     }
 
     /** The token ids of the prompt this encoder builds for a sentence. */
+    /** Tokens the strategy puts around a sentence: its (longest) prompt for an empty sentence. */
+    public int promptOverhead() {
+        return parts != null ? parts.stream().mapToInt(Encoder::promptOverhead).max().orElse(0) : promptIds("").length;
+    }
+
     public int[] promptIds(String sentence) {
         return strategy.tokens(strategy.prompt(sentence), tokenizer);
     }

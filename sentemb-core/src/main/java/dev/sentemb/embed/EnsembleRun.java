@@ -23,16 +23,21 @@ final class EnsembleRun {
             IntConsumer partDone = done == null ? null : f -> done.accept((int) ((before + f) / parts.size()));
             each.add(parts.get(k).embedEach(sentences, partDone));
         }
+        return combine(ensemble, each, n, normalize);
+    }
+
+    /** Each sentence's part vectors averaged (a failure in any part fails the sentence, naming the part). */
+    static List<EmbedResult> combine(EnsembleStrategy ensemble, List<List<EmbedResult>> each, int n, boolean normalize) {
         List<EmbedResult> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            List<float[]> vectors = new ArrayList<>(parts.size());
+            List<float[]> vectors = new ArrayList<>(each.size());
             String error = null;
-            for (int k = 0; k < parts.size() && error == null; k++) {
+            for (int k = 0; k < each.size() && error == null; k++) {
                 EmbedResult r = each.get(k).get(i);
                 if (r.isOk()) {
                     vectors.add(r.vector());
                 } else {
-                    error = "prompt " + (k + 1) + " of " + parts.size() + ": " + r.error();
+                    error = "prompt " + (k + 1) + " of " + each.size() + ": " + r.error();
                 }
             }
             if (error != null) {

@@ -53,7 +53,8 @@ final class WindowedRun {
         }
     }
 
-    private static Submission submitWaiting(EmbeddingEngine engine, List<EngineInput> inputs) {
+    /** Submits the inputs, waiting while the queue has no room for all of them. */
+    static Submission submitWaiting(EmbeddingEngine engine, List<EngineInput> inputs) {
         while (true) {
             try {
                 return engine.submit(inputs);

@@ -97,9 +97,30 @@ class ContrastivePromptingOracleTest {
                 .maxPromptTokens(120).build();
              Encoder plain = enc.withStrategy(PromptEolStrategy.of(PromptTemplate.eol()))) {
             assertFalse(Arrays.equals(plain.embed(s), enc.embed(s)), "the steering changes the vector");
-            assertThrows(SentembException.class, () -> enc.submit(List.of(s)), "two stages: not one submission");
             List<String> batch = new ArrayList<>(List.of(s, "x ".repeat(100), "a woman is taking a bath ."));
             List<EmbedResult> got = enc.embedEach(batch, null);
+            dev.sentemb.embed.PendingEmbeddings pending = enc.submit(batch); // the server's way: stage two when awaited
+            List<EmbedResult> submitted = pending.await();
+            assertTrue(pending.isDone());
+            for (int i = 0; i < batch.size(); i++) {
+                assertEquals(got.get(i).isOk(), submitted.get(i).isOk());
+                assertEquals(got.get(i).error(), submitted.get(i).error());
+                if (got.get(i).isOk()) {
+                    assertArrayEquals(got.get(i).vector(), submitted.get(i).vector(), 0f, "submit is embedEach, bit for bit");
+                }
+            }
+            EmbeddingStrategy auxiliary = ((ContrastivePromptingStrategy.Stages) enc.strategy()).auxiliary();
+            assertEquals(auxiliary.tokens(auxiliary.prompt(s), enc.tokenizer()).length + enc.promptIds(s).length, pending.promptTokens(0),
+                    "both prompts' tokens counted");
+            assertEquals(0, pending.promptTokens(1), "a sentence refused before any pass counts none");
+            dev.sentemb.embed.PendingEmbeddings dropped = enc.submit(batch);
+            dropped.cancel();
+            List<EmbedResult> cancelled = dropped.await();
+            assertTrue(cancelled.get(1).error().startsWith("the auxiliary prompt: prompt has"), cancelled.get(1).error());
+            for (int i : new int[] {0, 2}) { // cancelled in the first stage, or before the second: which depends on the engine's timing
+                assertTrue(cancelled.get(i).error().equals("cancelled") || cancelled.get(i).error().equals("the auxiliary prompt: cancelled"),
+                        cancelled.get(i).error());
+            }
             assertTrue(got.get(0).isOk() && got.get(2).isOk());
             assertFalse(got.get(1).isOk());
             assertTrue(got.get(1).error().startsWith("the auxiliary prompt: prompt has"), got.get(1).error());

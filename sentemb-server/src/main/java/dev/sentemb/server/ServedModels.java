@@ -10,9 +10,7 @@ import dev.sentemb.model.PassOptions;
 import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
 import dev.sentemb.strategy.Pooling;
-import dev.sentemb.strategy.ContrastivePromptingStrategy;
 import dev.sentemb.strategy.EmbeddingStrategy;
-import dev.sentemb.strategy.EnsembleStrategy;
 import dev.sentemb.strategy.Strategies;
 import dev.sentemb.strategy.PromptEolStrategy;
 import java.nio.file.Path;
@@ -59,7 +57,7 @@ final class ServedModels {
                 } else {
                     enc = base.withStrategy(strategy);
                 }
-                int overhead = enc.promptIds("").length;
+                int overhead = enc.promptOverhead();
                 int context = enc.config().contextLength();
                 int limit = c.maxInputTokens() != null ? c.maxInputTokens() : Math.max(1, context - overhead);
                 served.add(new ServedModel(e, enc, limit));
@@ -73,7 +71,7 @@ final class ServedModels {
 
     /**
      * The entry's strategy: a named one (a prompt family takes the entry's template, when given, over its own;
-     * an ensemble or a staged strategy is refused, its several passes a sentence do not fit a request), else PromptEOL with the
+     * an ensemble's or a staged strategy's several passes a sentence are all submitted for the request), else PromptEOL with the
      * entry's template and pooling.
      */
     private static EmbeddingStrategy strategy(ModelEntry e) {
@@ -85,11 +83,6 @@ final class ServedModels {
         if (named.promptFamily()) {
             return new PromptEolStrategy(template(e, e.template() != null && !e.template().equals("eol") ? e.template() : named.template()),
                     named.pooling(), named.layer());
-        }
-        if (named.strategy() instanceof EnsembleStrategy || named.strategy() instanceof ContrastivePromptingStrategy) {
-            throw new IllegalArgumentException("--model " + e.alias() + ": strategy " + e.strategy()
-                    + (named.strategy() instanceof EnsembleStrategy ? " averages several prompts a sentence"
-                    : " runs two passes a sentence, the second after the first") + " and is not served yet; served: prompteol, pretcot, ke, echo, tp");
         }
         return named.strategy();
     }

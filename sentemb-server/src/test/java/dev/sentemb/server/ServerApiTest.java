@@ -96,12 +96,34 @@ class ServerApiTest {
         JsonNode info = Http.get(port, "/info?model=tiny-echo").json();
         assertEquals("mean", info.get("model_type").get("embedding").get("pooling").asText());
         assertTrue(info.get("strategy").asText().startsWith("Echo"), info.toString());
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> EmbeddingServer.start(
-                ServeConfig.defaults(List.of(ModelEntry.parse("m=" + MODEL + ",strategy=metaeol"))).withPort(0).withCompute(1, 4096), l -> {}));
-        assertTrue(refused.getMessage().contains("not served yet"), refused.getMessage());
-        IllegalArgumentException staged = assertThrows(IllegalArgumentException.class, () -> EmbeddingServer.start(
-                ServeConfig.defaults(List.of(ModelEntry.parse("m=" + MODEL + ",strategy=cp"))).withPort(0).withCompute(1, 4096), l -> {}));
-        assertTrue(staged.getMessage().contains("two passes a sentence"), staged.getMessage());
+    }
+
+    /**
+     * Strategies of several passes a sentence are served too: MetaEOL's eight prompts submitted at once (on smollm2-135m:
+     * its prompts are longer than the tiny checkpoint's context), Contrastive Prompting's second stage after its first;
+     * both bit for bit the library's, the prompt tokens of every prompt counted.
+     */
+    @Test
+    void servedModelsWithSeveralPassesASentence() throws Exception {
+        String smol = dev.sentemb.testing.TestModels.require("smollm2-135m").toString();
+        try (EmbeddingServer multi = EmbeddingServer.start(ServeConfig.defaults(List.of(ModelEntry.parse("meta=" + smol + ",strategy=metaeol"),
+                        ModelEntry.parse("cp=" + smol + ",strategy=cp"))).withPort(0).withCompute(2, 16384), l -> {})) {
+            for (String alias : new String[] {"meta", "cp"}) {
+                Http.Answer a = Http.post(multi.port(), "/v1/embeddings", "{\"input\": [\"A man is playing a guitar.\", \"A woman slices an onion.\", "
+                        + "\"Someone is making music.\"], \"model\": \"" + alias + "\"}");
+                assertEquals(200, a.status(), a.body());
+                try (Encoder lib = Encoder.builder(smol).threads(2).normalize(true)
+                        .strategy(dev.sentemb.strategy.Strategies.require(alias.equals("meta") ? "metaeol" : "cp").strategy()).build()) {
+                    float[][] want = lib.embed(SENTENCES);
+                    for (int i = 0; i < 3; i++) {
+                        assertArrayEquals(want[i], Http.floats(a.json().get("data").get(i).get("embedding")), alias + " input " + i + " bit for bit");
+                    }
+                    Encoder plain = lib.withStrategy(dev.sentemb.strategy.PromptEolStrategy.of(dev.sentemb.prompt.PromptTemplate.eol()));
+                    long oneEach = SENTENCES.stream().mapToLong(s -> plain.promptIds(s).length).sum();
+                    assertTrue(a.json().get("usage").get("prompt_tokens").asLong() > oneEach, alias + ": every prompt's tokens billed: " + a.body());
+                }
+            }
+        }
     }
 
     /** Token Prepending served: its hook and added token run in the server's engine as in the library, bit for bit. */
