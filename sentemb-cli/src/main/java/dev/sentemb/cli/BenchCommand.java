@@ -73,6 +73,8 @@ final class BenchCommand implements Callable<Integer> {
             if (!warm.isEmpty()) enc.embed(warm);
             Encoder.Stats before = enc.stats();
             EmbeddingEngine.Stats engineBefore = enc.engine().stats();
+            java.util.concurrent.atomic.LongAdder tokenBlocks = new java.util.concurrent.atomic.LongAdder();
+            enc.engine().addListener(p -> tokenBlocks.add((long) p.tokens() * p.blocks()));
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             List<EmbedResult> results = callers > 0 ? oneAtATime(enc, sentences, callers) : enc.embedEach(sentences, null);
@@ -84,12 +86,14 @@ final class BenchCommand implements Callable<Integer> {
             long failed = results.stream().filter(r -> !r.isOk()).count();
             long computed = after.tokensComputed() - before.tokensComputed();
             long represented = after.tokensRepresented() - before.tokensRepresented();
-            double gflop = (double) computed * enc.config().linearFlopsPerToken() / 1e9;
+            // a pass that stops at an earlier layer runs fewer blocks: count each token's blocks
+            double gflop = (double) tokenBlocks.sum() * enc.config().linearFlopsPerToken() / enc.config().layers() / 1e9;
 
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("peer", "sentemb");
             r.put("model", model.model);
             r.put("template", model.templateSpec());
+            r.put("strategy", enc.strategy().describe());
             r.put("prefix_cache", !noPrefixCache);
             r.put("threads", enc.threads());
             r.put("callers", callers);
@@ -108,7 +112,8 @@ final class BenchCommand implements Callable<Integer> {
             r.put("tokens_represented", represented);
             r.put("tokens_computed_per_s", computed / wall);
             r.put("tokens_represented_per_s", represented / wall);
-            r.put("gflop_per_token", enc.config().linearFlopsPerToken() / 1e9);
+            r.put("gflop_per_token", enc.config().linearFlopsPerToken() / 1e9); // a full-depth pass's
+            r.put("token_blocks", tokenBlocks.sum());
             r.put("effective_gflops", gflop / wall);
             r.put("gflops_per_cpu_s", gflop / cpu);
             r.put("peak_rss_mb", procStatusMb("VmHWM"));
@@ -122,6 +127,7 @@ final class BenchCommand implements Callable<Integer> {
                     model.model, model.templateSpec(), enc.threads(), callers, sentences.size(), wall, sentences.size() / wall, computed, computed / wall,
                     represented, represented / wall, gflop / wall, gflop / cpu, cpu, passes, (double) r.get("inputs_per_pass"), (double) r.get("peak_rss_mb"), (double) r.get("loadavg_at_end"));
             System.err.println("sentemb   kernels: " + enc.kernels());
+            System.err.println("sentemb   strategy: " + enc.strategy().describe());
             System.out.println(new ObjectMapper().writeValueAsString(r));
             return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }

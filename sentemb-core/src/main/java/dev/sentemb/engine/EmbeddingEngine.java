@@ -356,7 +356,7 @@ public final class EmbeddingEngine implements AutoCloseable {
                 idx[i] = pass.get(i).index();
                 tokens += pass.get(i).input().computedTokens();
             }
-            PassRecord record = new PassRecord(passes.get(), subs, idx, tokens);
+            PassRecord record = new PassRecord(passes.get(), subs, idx, tokens, pass.get(0).input().pass().resolve(model.config().layers()));
             for (Consumer<PassRecord> l : listeners) {
                 try {
                     l.accept(record);

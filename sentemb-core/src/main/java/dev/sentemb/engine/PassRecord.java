@@ -9,8 +9,9 @@ package dev.sentemb.engine;
  * @param submissions the submission id of each input
  * @param indexes     each input's index in its submission
  * @param tokens      tokens computed
+ * @param blocks      blocks the pass runs (fewer than the model's when its output layer is an earlier one)
  */
-public record PassRecord(long number, long[] submissions, int[] indexes, int tokens) {
+public record PassRecord(long number, long[] submissions, int[] indexes, int tokens, int blocks) {
 
     /** Whether this pass computes any input of submission {@code id}. */
     public boolean includes(long id) {
