@@ -57,13 +57,15 @@ final class ModelOptions {
 
     @Option(names = "--tp-layers", paramLabel = "START:EXIT@OUTPUT",
             description = "With --strategy tp: the blocks START..EXIT-1 whose placeholder is replaced and the hidden_states index read, e.g. 1:7@27 "
-                    + "(the authors' Llama-2-7B setting). Default: that setting scaled to the model's depth (PretCoT/KE templates: output -2).")
+                    + "(the authors' Llama-2-7B setting). Default: that range scaled to the model's depth, read at 27 on a 32-block model and "
+                    + "at the final layer on others (PretCoT/KE templates: -2).")
     String tpLayers;
 
     @Option(names = "--cp-settings", paramLabel = "LAYERxCOEFF@OUTPUT",
             description = "With --strategy cp: the steered block (0-based), the coefficient (1/alpha: the paper's CP-NS; 'norm': CP-NR, the "
                     + "difference keeps the heads' norm) and the hidden_states index read, e.g. 4x0.5@27 (the authors' Llama-2-7B PromptEOL "
-                    + "setting). Default: the authors' setting for the template (PretCoT, KE: block 6, 1/3; KE read at -2) scaled to the model's depth.")
+                    + "setting). Default: the authors' setting for the template (PretCoT, KE: block 6, 1/3; KE read at -2), the block scaled to the "
+                    + "model's depth, read at 27 on a 32-block model and at the final layer on others.")
     String cpSettings;
 
     @Option(names = "--pooling", defaultValue = "last", paramLabel = "last|mean",

@@ -18,6 +18,7 @@ public final class Submission {
     final ArrayDeque<Integer> pending;
     private final int[] completionOrder;
     private int completed; // guarded by this
+    private final boolean[] settled; // guarded by this
 
     Submission(long id, EmbeddingEngine engine, List<EngineInput> inputs) {
         this.id = id;
@@ -34,6 +35,7 @@ public final class Submission {
             pending.add(i);
         }
         this.completionOrder = new int[f.length];
+        this.settled = new boolean[f.length];
     }
 
     /** The engine-wide id of this submission (as {@link PassRecord} names it). */
@@ -89,23 +91,30 @@ public final class Submission {
     }
 
     void succeed(int index, float[] vector) {
-        if (futures.get(index).complete(vector)) {
-            record(index);
+        if (settle(index)) {
+            futures.get(index).complete(vector);
         }
     }
 
     void fail(int index, Throwable error) {
-        if (futures.get(index).completeExceptionally(error)) {
-            record(index);
+        if (settle(index)) {
+            futures.get(index).completeExceptionally(error);
         }
     }
 
     /**
-     * Counts the outcome; waiters are woken by {@link #signal}, once per pass rather than once per input:
-     * a waiter woken fifty times a pass competes with the pass's threads for the cores.
+     * Counts the outcome before the future completes, so that whoever sees the future done also sees
+     * {@link #isDone}; false when the input already had one. Waiters are woken by {@link #signal}, once per
+     * pass rather than once per input: a waiter woken fifty times a pass competes with the pass's threads for
+     * the cores.
      */
-    private synchronized void record(int index) {
+    private synchronized boolean settle(int index) {
+        if (settled[index]) {
+            return false;
+        }
+        settled[index] = true;
         completionOrder[completed++] = index;
+        return true;
     }
 
     /** Wakes the callers waiting on this submission (after a pass, a cancellation or a close). */

@@ -27,9 +27,9 @@ import java.util.stream.IntStream;
  * embedding scale as any token is; the text is split at the placeholder and each side tokenized alone (how
  * Hugging Face tokenizes around an added token); the first placeholder of the prompt is the one replaced.
  *
- * <p>Layers: {@link Layers#scaled} picks them from the model's depth as the authors' Llama-2-7B PromptEOL setting
- * (blocks 1..6 of 32, output {@code hidden_states[27]}) scaled; the authors' PretCoT/KE settings read
- * {@code hidden_states[-2]}. The text before the placeholder is the same for every sentence and is the shared
+ * <p>Layers: {@link Layers#scaled} picks them from the model's depth: the authors' Llama-2-7B PromptEOL range
+ * (blocks 1..6 of 32) scaled, their early exit ({@code hidden_states[27]}) on 32-block models and the final layer on
+ * others; with PretCoT/KE their {@code hidden_states[-2]}. The text before the placeholder is the same for every sentence and is the shared
  * prefix; what follows depends on the sentence through the replaced state.
  *
  * @param layers null: scaled from the model's depth when bound
@@ -55,10 +55,16 @@ public record TokenPrependingStrategy(PromptTemplate template, Layers layers) im
             PassOptions.checkLayer(output);
         }
 
-        /** The authors' Llama-2-7B settings (PromptEOL: blocks 1..6 of 32, hidden_states[27]; PretCoT/KE: -2) scaled to {@code depth} blocks. */
+        /**
+         * The authors' settings on a model of {@code depth} blocks: their Llama-2-7B range (blocks 1..6 of 32) scaled;
+         * the output their PretCoT/KE one (-2, on every model of their config), and with PromptEOL's template their
+         * early exit (hidden_states[27]) on a 32-block model only. They chose that layer on STS-B dev for that model,
+         * and a scaled one reads badly elsewhere (qwen2.5-coder-0.5b at 20 of 24: STS-B 36.1 against 66.1 at the
+         * final layer), so other depths read the final layer.
+         */
         public static Layers scaled(int depth, boolean promptEol) {
             int exit = Math.max(2, Math.min(depth, Math.round(7f * depth / 32)));
-            int output = promptEol ? Math.round(27f * depth / 32) : -2;
+            int output = promptEol ? (depth == 32 ? 27 : PassOptions.FINAL_LAYER) : -2;
             return new Layers(1, exit, output);
         }
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ContrastivePromptingOracleTest {
     @ParameterizedTest
-    @CsvSource({"llama,plain,eol,", "llama,plain-1x0.25,eol,1x0.25@-1", "smollm2-135m,plain,eol,", "smollm2-135m,ke,ke,",
+    @CsvSource({"llama,plain,eol,", "llama,plain-1x0.25,eol,1x0.25@-1", "smollm2-135m,plain,eol,4x0.5@25", "smollm2-135m,ke,ke,",
         "smollm2-135m,plain-norm,eol,4xnorm@25"})
     void matchesTheAuthorsMethod(String model, String key, String template, String settings) throws Exception {
         String dir = "strategies/" + model;
@@ -86,6 +86,8 @@ class ContrastivePromptingOracleTest {
                 "the authors' Llama-2-7B setting");
         assertEquals(new ContrastivePromptingStrategy.Settings(6, 1f / 3, 27), ContrastivePromptingStrategy.Settings.scaled(32, Templates.resolve("pretcot")));
         assertEquals(new ContrastivePromptingStrategy.Settings(6, 1f / 3, -2), ContrastivePromptingStrategy.Settings.scaled(30, Templates.resolve("ke")));
+        assertEquals(new ContrastivePromptingStrategy.Settings(4, 0.5f, -1), ContrastivePromptingStrategy.Settings.scaled(30, PromptTemplate.eol()),
+                "no early exit but on 32 blocks");
         assertTrue(ContrastivePromptingStrategy.Settings.parse("4xnorm@25").keepsNorm());
         assertEquals("4xnorm@25", ContrastivePromptingStrategy.Settings.parse("4xnorm@25").toString());
         assertThrows(SentembException.class, () -> ContrastivePromptingStrategy.Settings.parse("4xNaN@25"));

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class TokenPrependingOracleTest {
     @ParameterizedTest
-    @CsvSource({"llama,plain,eol,", "llama,plain-0-2,eol,0:2@-2", "smollm2-135m,plain,eol,", "smollm2-135m,pretcot,pretcot,"})
+    @CsvSource({"llama,plain,eol,", "llama,plain-0-2,eol,0:2@-2", "smollm2-135m,plain,eol,1:7@25", "smollm2-135m,pretcot,pretcot,"})
     void matchesTheAuthorsMethod(String model, String key, String template, String layers) throws Exception {
         String dir = "strategies/" + model;
         List<OracleFixture.Item> items = OracleFixture.items(dir, "tp-" + key + ".jsonl");
@@ -80,7 +80,7 @@ class TokenPrependingOracleTest {
     @Test
     void theLayersScaleWithDepthAndEveryReplacedLayerCounts() throws Exception {
         assertEquals(new TokenPrependingStrategy.Layers(1, 7, 27), TokenPrependingStrategy.Layers.scaled(32, true), "the authors' Llama-2-7B setting");
-        assertEquals(new TokenPrependingStrategy.Layers(1, 7, 25), TokenPrependingStrategy.Layers.scaled(30, true));
+        assertEquals(new TokenPrependingStrategy.Layers(1, 7, -1), TokenPrependingStrategy.Layers.scaled(30, true), "no early exit but on 32 blocks");
         assertEquals(new TokenPrependingStrategy.Layers(1, 4, -2), TokenPrependingStrategy.Layers.scaled(18, false));
         assertEquals(new TokenPrependingStrategy.Layers(1, 7, 27), TokenPrependingStrategy.Layers.parse("1:7@27"));
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(dev.sentemb.SentembException.class,
@@ -88,8 +88,8 @@ class TokenPrependingOracleTest {
         String s = "a turtle is swimming in water .";
         try (Encoder enc = Encoder.builder(HfFixture.dir("llama").toString()).strategy(TokenPrependingStrategy.of(PromptTemplate.eol())).build()) {
             assertEquals("This sentence : <PST> \"a turtle is swimming in water .\" means in one word:\"", enc.prompt(s));
-            assertTrue(enc.strategy().describe().contains("layers 1:2@2"), enc.strategy().describe());
-            try (Encoder fromEmbeddings = enc.withStrategy(new TokenPrependingStrategy(PromptTemplate.eol(), new TokenPrependingStrategy.Layers(0, 2, 2)))) {
+            assertTrue(enc.strategy().describe().contains("layers 1:2@-1"), enc.strategy().describe());
+            try (Encoder fromEmbeddings = enc.withStrategy(new TokenPrependingStrategy(PromptTemplate.eol(), new TokenPrependingStrategy.Layers(0, 2, -1)))) {
                 assertFalse(Arrays.equals(enc.embed(s), fromEmbeddings.embed(s)), "replacing the embeddings' row too changes the vector");
             }
             dev.sentemb.SentembException e = org.junit.jupiter.api.Assertions.assertThrows(dev.sentemb.SentembException.class,
