@@ -122,7 +122,8 @@ final class EvalCommand implements Callable<Integer> {
             Long bytes = Files.isRegularFile(enc.modelPath()) ? Files.size(enc.modelPath()) : null;
             String sha = ModelRegistry.find(modelName).map(KnownModel::sha256).orElse(null);
             EmbeddingCache cache = cacheRoot == null ? null
-                    : new EmbeddingCache(EmbeddingCache.fileFor(cacheRoot, enc.modelPath(), enc.prompt("*sent_0*"), readout));
+                    : new EmbeddingCache(EmbeddingCache.fileFor(cacheRoot, enc.modelPath(), enc.prompt("*sent_0*"),
+                    enc.strategy().boundSettings().isEmpty() ? readout : readout + "@" + enc.strategy().boundSettings())); // two settings never share a cache
             TaskEmbedder embedder = new TaskEmbedder(enc, cache, Progress.forEmbedding());
             if (embedder.resumable() > 0) {
                 System.err.printf("sentemb: resuming with %d cached embeddings from %s%n", embedder.resumable(), cache.file());

@@ -164,6 +164,11 @@ public record ContrastivePromptingStrategy(PromptTemplate template, PromptTempla
         }
 
         @Override
+        public String boundSettings() {
+            return "cp" + settings;
+        }
+
+        @Override
         public String describe() {
             return "Contrastive Prompting (Cheng et al. 2025) over " + unbound.template().source() + ", settings " + settings;
         }

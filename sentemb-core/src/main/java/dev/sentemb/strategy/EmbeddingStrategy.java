@@ -50,6 +50,14 @@ public interface EmbeddingStrategy {
         return forTokenizer(tokenizer);
     }
 
+    /**
+     * The settings this strategy was bound to, when the model chose them (Token Prepending's layers, Contrastive
+     * Prompting's block and output): what a cache of its vectors must key on beside the prompt. Empty by default.
+     */
+    default String boundSettings() {
+        return "";
+    }
+
     /** A short description for logs and reports. */
     String describe();
 }

@@ -161,6 +161,11 @@ public record LayerMeanStrategy(EmbeddingStrategy base, int from, int to) implem
         }
 
         @Override
+        public String boundSettings() {
+            return base.boundSettings() + "mean" + from + ".." + to;
+        }
+
+        @Override
         public String describe() {
             return base.describe() + ", mean over hidden_states[" + from + ".." + to + "]";
         }

@@ -238,6 +238,11 @@ public record TokenPrependingStrategy(PromptTemplate template, Layers layers) im
         }
 
         @Override
+        public String boundSettings() {
+            return "tp" + layers;
+        }
+
+        @Override
         public String describe() {
             return "Token Prepending (Fu et al. 2025) over " + tp.template().source() + ", layers " + layers;
         }

@@ -89,6 +89,14 @@ class TokenPrependingOracleTest {
         try (Encoder enc = Encoder.builder(HfFixture.dir("llama").toString()).strategy(TokenPrependingStrategy.of(PromptTemplate.eol())).build()) {
             assertEquals("This sentence : <PST> \"a turtle is swimming in water .\" means in one word:\"", enc.prompt(s));
             assertTrue(enc.strategy().describe().contains("layers 1:2@-1"), enc.strategy().describe());
+            assertEquals("tp1:2@-1", enc.strategy().boundSettings(), "what an eval cache keys on: the layers the model chose");
+            try (Encoder mean = enc.withStrategy(new LayerMeanStrategy(TokenPrependingStrategy.of(PromptTemplate.eol()), 0, -1));
+                 Encoder cp = enc.withStrategy(ContrastivePromptingStrategy.of(PromptTemplate.eol()));
+                 Encoder plain = enc.withStrategy(PromptEolStrategy.of(PromptTemplate.eol()))) {
+                assertEquals("tp1:2@-1mean0..2", mean.strategy().boundSettings());
+                assertEquals("cp0x0.5@-1", cp.strategy().boundSettings());
+                assertEquals("", plain.strategy().boundSettings());
+            }
             try (Encoder fromEmbeddings = enc.withStrategy(new TokenPrependingStrategy(PromptTemplate.eol(), new TokenPrependingStrategy.Layers(0, 2, -1)))) {
                 assertFalse(Arrays.equals(enc.embed(s), fromEmbeddings.embed(s)), "replacing the embeddings' row too changes the vector");
             }
