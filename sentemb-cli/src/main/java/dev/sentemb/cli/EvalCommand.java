@@ -16,7 +16,6 @@ import dev.sentemb.eval.run.TaskEmbedder;
 import dev.sentemb.eval.run.EvalRun;
 import dev.sentemb.eval.run.ResumedWork;
 import dev.sentemb.eval.sts.StsTable;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -11,7 +11,21 @@ final class AveragedPending implements PendingEmbeddings {
     private final List<PendingEmbeddings> parts;
     private final boolean normalize;
 
-    AveragedPending(EnsembleStrategy ensemble, List<PendingEmbeddings> parts, boolean normalize) {
+    /** Every part's prompts of every sentence, submitted at once; one part refused cancels the others and refuses the call. */
+    static AveragedPending submit(EnsembleStrategy ensemble, List<Encoder> parts, List<String> sentences, boolean normalize) {
+        List<PendingEmbeddings> each = new ArrayList<>(parts.size());
+        try {
+            for (Encoder part : parts) {
+                each.add(part.submit(sentences));
+            }
+        } catch (RuntimeException refused) {
+            each.forEach(PendingEmbeddings::cancel);
+            throw refused;
+        }
+        return new AveragedPending(ensemble, each, normalize);
+    }
+
+    private AveragedPending(EnsembleStrategy ensemble, List<PendingEmbeddings> parts, boolean normalize) {
         this.ensemble = ensemble;
         this.parts = List.copyOf(parts);
         this.normalize = normalize;

@@ -3,12 +3,10 @@ package dev.sentemb.embed;
 import dev.sentemb.SentembException;
 import dev.sentemb.engine.EmbeddingEngine;
 import dev.sentemb.engine.EngineFullException;
-import dev.sentemb.engine.EngineInput;
 import dev.sentemb.engine.PrefixCache;
 import dev.sentemb.engine.Submission;
 import dev.sentemb.kernel.Kernels;
 import dev.sentemb.kernel.Parallel;
-import dev.sentemb.model.CachedPrefix;
 import dev.sentemb.model.PassOptions;
 import dev.sentemb.model.TransformerModel;
 import dev.sentemb.prompt.PromptTemplate;
@@ -23,13 +21,8 @@ import dev.sentemb.load.LoadedModel;
 import dev.sentemb.load.ModelSpec;
 import dev.sentemb.load.ModelStore;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 
 /**
@@ -65,11 +58,8 @@ public final class Encoder implements AutoCloseable {
      * own prefix cache; null for a one-pass strategy.
      */
     private final List<Encoder> parts;
-    private final LongAdder prompts = new LongAdder();
-    private final LongAdder distinctPrompts = new LongAdder();
-    private final LongAdder tokensRepresented = new LongAdder();
-    private final LongAdder tokensComputed = new LongAdder();
-    private final LongAdder truncated = new LongAdder();
+    /** Prompts to engine inputs, and the work counters. */
+    private final PromptPreparer preparer;
 
     /** What views of one loaded model share: the model, its engine and the pool it runs on. */
     private record Runtime(LoadedModel loaded, Kernels kernels, Parallel ownPool, EmbeddingEngine engine, boolean prefixCache,
@@ -113,6 +103,8 @@ public final class Encoder implements AutoCloseable {
                 ? List.of(new Encoder(runtime, false, st.auxiliary(), false, maxPromptTokens, truncate),
                         new Encoder(runtime, false, st.steered(), normalize, maxPromptTokens, truncate))
                 : null;
+        this.preparer = new PromptPreparer(tokenizer, this.strategy, this.maxPromptTokens, truncate, model.config().contextLength(),
+                String.valueOf(modelPath()), prefixes, this::readout);
     }
 
     /**
@@ -187,7 +179,7 @@ public final class Encoder implements AutoCloseable {
 
     /** {@link #embedEach} with a side vector per sentence for the strategy's hook (a staged strategy's second stage). */
     List<EmbedResult> embedEach(List<String> sentences, List<float[]> sides, IntConsumer done) {
-        Prepared p = prepare(sentences, sides);
+        Prepared p = preparer.prepare(sentences, sides);
         if (done != null && p.finishedBefore() > 0) {
             done.accept(p.finishedBefore());
         }
@@ -207,132 +199,20 @@ public final class Encoder implements AutoCloseable {
      * @throws EngineFullException when the engine's queue cannot take the sentences now
      */
     public PendingEmbeddings submit(List<String> sentences) {
-        if (parts != null && strategy instanceof EnsembleStrategy e) { // every prompt of every sentence, at once
-            List<PendingEmbeddings> each = new ArrayList<>(parts.size());
-            try {
-                for (Encoder part : parts) {
-                    each.add(part.submit(sentences));
-                }
-            } catch (RuntimeException refused) {
-                each.forEach(PendingEmbeddings::cancel);
-                throw refused;
-            }
-            return new AveragedPending(e, each, normalize);
+        if (parts != null) {
+            return strategy instanceof EnsembleStrategy e ? AveragedPending.submit(e, parts, sentences, normalize)
+                    : new StagedPending(parts.get(0).submit(sentences), parts.get(1), sentences);
         }
-        if (parts != null) { // staged: the first stage now, the second when it is done
-            return new StagedPending(parts.get(0).submit(sentences), parts.get(1), sentences);
-        }
-        Prepared p = prepare(sentences, null);
+        Prepared p = preparer.prepare(sentences, null);
         Submission sub = p.inputs().isEmpty() ? null : runtime.engine().submit(p.inputs());
         return new OnePassPending(p, sub);
     }
 
     /** A staged strategy's second stage: the sentences with their side vectors, waiting for room in the queue. */
     PendingEmbeddings submitWaiting(List<String> sentences, List<float[]> sides) {
-        Prepared p = prepare(sentences, sides);
+        Prepared p = preparer.prepare(sentences, sides);
         Submission sub = p.inputs().isEmpty() ? null : WindowedRun.submitWaiting(runtime.engine(), p.inputs());
         return new OnePassPending(p, sub);
-    }
-
-    /** Prompts, de-duplicated and tokenized, as engine inputs; what failed before the engine already has its result. */
-    private Prepared prepare(List<String> sentences, List<float[]> sides) {
-        int n = sentences.size();
-        List<float[]> slotSides = new ArrayList<>();
-        EmbedResult[] results = new EmbedResult[n];
-        int[] promptTokens = new int[n];
-        // De-duplicate prompts: each distinct prompt is computed once.
-        Map<String, Integer> slotOfPrompt = new HashMap<>();
-        List<int[]> uniqueIds = new ArrayList<>();
-        List<List<Integer>> owners = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String s = sentences.get(i);
-            if (s == null) {
-                results[i] = EmbedResult.failed("sentence is null");
-                continue;
-            }
-            String prompt;
-            int[] ids;
-            try {
-                prompt = strategy.prompt(s);
-            } catch (RuntimeException e) {
-                results[i] = EmbedResult.failed("cannot build the prompt: " + e.getMessage());
-                continue;
-            }
-            Integer slot = slotOfPrompt.get(prompt);
-            if (slot == null) {
-                try {
-                    ids = strategy.tokens(prompt, tokenizer);
-                } catch (RuntimeException e) {
-                    results[i] = EmbedResult.failed("cannot tokenize: " + e.getMessage());
-                    continue;
-                }
-                if (ids.length > maxPromptTokens) {
-                    SentenceTruncation.Fitted fit = null;
-                    if (truncate) {
-                        try {
-                            fit = SentenceTruncation.fit(s, ids.length, maxPromptTokens, strategy, tokenizer);
-                        } catch (RuntimeException e) {
-                            results[i] = EmbedResult.failed("cannot truncate: " + e.getMessage());
-                            continue;
-                        }
-                    }
-                    if (fit == null) {
-                        String source = maxPromptTokens == model.config().contextLength() ? "the context length " + modelPath() + " states; " : "";
-                        results[i] = EmbedResult.failed("prompt has " + ids.length + " tokens, more than the limit of " + maxPromptTokens
-                                + (truncate ? " even with the sentence cut to nothing (" + source + "the template is too long)" : " (" + source + "truncation is off)"));
-                        continue;
-                    }
-                    truncated.increment();
-                    Integer cutSlot = slotOfPrompt.get(fit.prompt());
-                    if (cutSlot != null) { // the cut prompt is one already computed in this call
-                        slotOfPrompt.put(prompt, cutSlot);
-                        promptTokens[i] = uniqueIds.get(cutSlot).length;
-                        owners.get(cutSlot).add(i);
-                        continue;
-                    }
-                    ids = fit.ids();
-                    slotOfPrompt.put(fit.prompt(), uniqueIds.size()); // the slot made just below
-                }
-                if (ids.length == 0) {
-                    results[i] = EmbedResult.failed("the prompt has no tokens");
-                    continue;
-                }
-                slot = uniqueIds.size();
-                slotOfPrompt.put(prompt, slot);
-                uniqueIds.add(ids);
-                slotSides.add(sides == null ? null : sides.get(i));
-                owners.add(new ArrayList<>());
-            }
-            promptTokens[i] = uniqueIds.get(slot).length;
-            owners.get(slot).add(i);
-        }
-        int finished = n - owners.stream().mapToInt(List::size).sum();
-        for (int slot = 0; slot < uniqueIds.size(); slot++) {
-            tokensRepresented.add((long) uniqueIds.get(slot).length * owners.get(slot).size());
-        }
-        // Prompts that continue a cached prefix come after those computed whole, longest prefix first,
-        // each group by length: similar lengths together keep passes evenly sized (no result depends on it).
-        int[] group = new int[uniqueIds.size()];
-        for (int slot = 0; slot < group.length; slot++) {
-            group[slot] = prefixes == null ? 0 : prefixes.match(uniqueIds.get(slot)) + 1;
-        }
-        List<Integer> order = new ArrayList<>(group.length);
-        for (int slot = 0; slot < group.length; slot++) {
-            order.add(slot);
-        }
-        order.sort(Comparator.<Integer>comparingInt(slot -> group[slot]).thenComparingInt(slot -> uniqueIds.get(slot).length));
-        List<EngineInput> inputs = new ArrayList<>(order.size());
-        PassOptions pass = strategy.pass();
-        java.util.function.Function<dev.sentemb.model.PromptStates, float[]> readout = this::readout;
-        for (int slot : order) {
-            CachedPrefix prefix = group[slot] == 0 ? null : prefixes.get(group[slot] - 1);
-            EngineInput in = new EngineInput(uniqueIds.get(slot), prefix, pass, readout, slotSides.get(slot));
-            tokensComputed.add(in.computedTokens());
-            inputs.add(in);
-        }
-        prompts.add(n);
-        distinctPrompts.add(uniqueIds.size());
-        return new Prepared(results, promptTokens, owners, order, inputs, finished);
     }
 
     private float[] readout(dev.sentemb.model.PromptStates states) {
@@ -353,8 +233,7 @@ public final class Encoder implements AutoCloseable {
         if (parts != null) {
             return parts.stream().map(Encoder::stats).reduce(Stats::plus).orElseThrow();
         }
-        return new Stats(prompts.sum(), distinctPrompts.sum(), tokensRepresented.sum(),
-                tokensComputed.sum() + (prefixes == null ? 0 : prefixes.tokensComputed()), truncated.sum());
+        return preparer.stats();
     }
 
     /** The longest prompt this encoder embeds, in tokens (template included): the builder's limit, at most the model's context. */
