@@ -52,6 +52,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "one call with all the sentences. Default: one call.")
     int callers;
 
+    @Option(names = "--rounds", defaultValue = "0", paramLabel = "N",
+            description = "With --callers: time one call with all the sentences and the N callers alternately, N rounds in this one "
+                    + "process, and print each round's ratio and their median (side by side, so a noisy machine moves both). Default: off.")
+    int rounds;
+
     @Option(names = "--warmup", defaultValue = "16", paramLabel = "N", description = "Sentences embedded before timing (JIT warm-up). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
@@ -71,6 +76,9 @@ final class BenchCommand implements Callable<Integer> {
             List<String> warm = new ArrayList<>();
             for (int i = 0; i < Math.min(warmup, sentences.size()); i++) warm.add(sentences.get(i) + " (warm-up)");
             if (!warm.isEmpty()) enc.embed(warm);
+            if (rounds > 0) {
+                return compareRounds(enc, sentences);
+            }
             Encoder.Stats before = enc.stats();
             EmbeddingEngine.Stats engineBefore = enc.engine().stats();
             java.util.concurrent.atomic.LongAdder tokenBlocks = new java.util.concurrent.atomic.LongAdder();
@@ -118,6 +126,7 @@ final class BenchCommand implements Callable<Integer> {
             r.put("gflops_per_cpu_s", gflop / cpu);
             r.put("peak_rss_mb", procStatusMb("VmHWM"));
             r.put("model_file_mb", enc.weightBytes() / 1e6);
+            r.put("packed_weights_mb", enc.packedWeightBytes() / 1e6);
             r.put("loadavg_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             r.put("date", LocalDate.now().toString());
             r.put("machine", System.getProperty("os.arch") + " " + Runtime.getRuntime().availableProcessors() + " cpus");
@@ -126,11 +135,65 @@ final class BenchCommand implements Callable<Integer> {
                             + "%.1f GFLOP/s effective (%.1f per CPU-second, CPU %.1fs); %d passes of %.1f prompts; peak RSS %.0f MB; load %.1f%n",
                     model.model, model.templateSpec(), enc.threads(), callers, sentences.size(), wall, sentences.size() / wall, computed, computed / wall,
                     represented, represented / wall, gflop / wall, gflop / cpu, cpu, passes, (double) r.get("inputs_per_pass"), (double) r.get("peak_rss_mb"), (double) r.get("loadavg_at_end"));
-            System.err.println("sentemb   kernels: " + enc.kernels());
+            System.err.println("sentemb   kernels: " + enc.kernels() + "; " + String.format("%.0f", enc.packedWeightBytes() / 1e6)
+                    + " MB of projection weights packed (--packed-weights " + model.packedWeights + ")");
             System.err.println("sentemb   strategy: " + enc.strategy().describe());
             System.out.println(new ObjectMapper().writeValueAsString(r));
             return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
+    }
+
+    /**
+     * {@link #rounds} rounds, each timing one call with every sentence and then {@link #callers} one-sentence
+     * callers; prints each round's rates and ratio, and their medians as one JSON line.
+     */
+    private int compareRounds(Encoder enc, List<String> sentences) throws InterruptedException {
+        if (callers < 1) {
+            throw new IllegalArgumentException("--rounds compares against --callers N: give --callers too");
+        }
+        double[] one = new double[rounds], many = new double[rounds], ratio = new double[rounds];
+        long failed = 0;
+        for (int r = 0; r < rounds; r++) {
+            long t0 = System.nanoTime();
+            failed += enc.embedEach(sentences, null).stream().filter(x -> !x.isOk()).count();
+            one[r] = sentences.size() / ((System.nanoTime() - t0) / 1e9);
+            t0 = System.nanoTime();
+            failed += oneAtATime(enc, sentences, callers).stream().filter(x -> !x.isOk()).count();
+            many[r] = sentences.size() / ((System.nanoTime() - t0) / 1e9);
+            ratio[r] = many[r] / one[r];
+            System.err.printf("sentemb   round %d: one call %.2f sent/s, %d callers %.2f sent/s, ratio %.3f%n", r + 1, one[r], callers, many[r], ratio[r]);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("peer", "sentemb");
+        out.put("model", model.model);
+        out.put("template", model.templateSpec());
+        out.put("threads", enc.threads());
+        out.put("callers", callers);
+        out.put("kernels", enc.kernels());
+        out.put("packed_weights_mb", enc.packedWeightBytes() / 1e6);
+        out.put("sentences", sentences.size());
+        out.put("failed", failed);
+        out.put("one_call_sentences_per_s", one);
+        out.put("callers_sentences_per_s", many);
+        out.put("ratios", ratio);
+        out.put("median_ratio", median(ratio));
+        out.put("date", LocalDate.now().toString());
+        out.put("java", System.getProperty("java.version"));
+        System.err.printf("sentemb   %s %s threads=%d: %d callers / one call, median of %d rounds: %.3f (one call %.2f, callers %.2f sent/s)%n",
+                model.model, model.templateSpec(), enc.threads(), callers, rounds, median(ratio), median(one), median(many));
+        System.err.println("sentemb   kernels: " + enc.kernels() + "; " + String.format("%.0f", enc.packedWeightBytes() / 1e6) + " MB of projection weights packed");
+        try {
+            System.out.println(new ObjectMapper().writeValueAsString(out));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     /** {@code callers} threads take the next sentence and embed it alone until none is left; results in input order. */

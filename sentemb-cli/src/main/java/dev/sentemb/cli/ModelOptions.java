@@ -3,6 +3,7 @@ package dev.sentemb.cli;
 import dev.sentemb.embed.Encoder;
 import dev.sentemb.eval.search.DemoStore;
 import dev.sentemb.load.ModelRegistry;
+import dev.sentemb.load.ModelSpec;
 import dev.sentemb.load.ModelStore;
 import dev.sentemb.model.PassOptions;
 import dev.sentemb.prompt.PromptTemplate;
@@ -82,10 +83,29 @@ final class ModelOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: all cores.")
     Integer threads;
 
-    @Option(names = "--packed-weights", paramLabel = "MB", defaultValue = "0",
+    @Option(names = "--packed-weights", paramLabel = "MB|auto", defaultValue = "auto",
             description = "Keep up to MB megabytes of projection weights decoded (fp32, 4 bytes a weight) so passes skip decoding "
-                    + "them: faster small passes (many concurrent single sentences) for more memory. Default: ${DEFAULT-VALUE}.")
-    long packedMb;
+                    + "them: faster passes, small ones most (many concurrent single sentences), for more memory; 0 streams every "
+                    + "weight from the model file. auto: a quarter of the JVM's direct-memory limit (its maximum heap unless "
+                    + "-XX:MaxDirectMemorySize is set), at most 1024. Default: ${DEFAULT-VALUE}.")
+    String packedWeights;
+
+    /** --packed-weights in bytes, or {@link ModelSpec#AUTO_PACKED}. */
+    long packedBytes() {
+        if (packedWeights == null || packedWeights.equalsIgnoreCase("auto")) {
+            return ModelSpec.AUTO_PACKED;
+        }
+        try {
+            long mb = Long.parseLong(packedWeights.trim());
+            if (mb >= 0 && mb <= (Long.MAX_VALUE >> 20)) {
+                return mb << 20;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new dev.sentemb.SentembException("--packed-weights takes a number of megabytes (0 or more) or auto, not '"
+                + dev.sentemb.SentembException.capped(packedWeights) + "'");
+    }
 
     @Option(names = "--max-tokens", paramLabel = "N",
             description = "The longest prompt embedded, in tokens, the template included (sentemb info shows the model's context). "
@@ -203,7 +223,7 @@ final class ModelOptions {
 
     Encoder.Builder encoder() {
         Encoder.Builder b = Encoder.builder(model).fetchProgress(Progress.forFetch(model))
-                .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).packedWeights(packedMb << 20);
+                .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).packedWeights(packedBytes());
         if (ownStrategy() || range() != null) {
             b.strategy(strategy());
         } else {

@@ -36,6 +36,13 @@ public interface Kernels extends AutoCloseable {
     /** out[rows × N] = x[rows × K] · Wᵀ, W being [N × K] in any encoding. */
     void matmul(float[] x, int rows, WeightMatrix w, float[] out);
 
+    /** {@code outs[i]} = x · ws[i]ᵀ for weights of the same K, as {@link #matmul} gives each; may run them as one loop. */
+    default void matmuls(float[] x, int rows, WeightMatrix[] ws, float[][] outs) {
+        for (int i = 0; i < ws.length; i++) {
+            matmul(x, rows, ws[i], outs[i]);
+        }
+    }
+
     /**
      * Backward of {@link #matmul} with respect to x: out[rows × K] = dy[rows × N] · W, W being [N × K] in
      * any encoding and frozen (never expanded to fp32 as a whole). out is overwritten.

@@ -44,33 +44,93 @@ final class Matmul {
     }
 
     static void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] out) {
-        int n = w.rows();
-        int k = w.cols();
-        if ((long) rows * k > x.length || (long) rows * n > out.length) {
-            throw new IllegalArgumentException("matmul shapes: x has " + x.length + " values for " + rows + "x" + k
-                    + ", out has " + out.length + " for " + rows + "x" + n);
+        matmuls(parallel, x, rows, new WeightMatrix[] {w}, new float[][] {out});
+    }
+
+    /**
+     * {@code outs[i] = x · ws[i]ᵀ} for weights that share x (q, k and v; gate and up) as one parallel loop over
+     * the panels of them all: a small pass's narrow k/v products had three panels a thread each, and the
+     * thread that drew the last one left the other idle. Each output's bits are those of {@link #matmul}.
+     */
+    static void matmuls(Parallel parallel, float[] x, int rows, WeightMatrix[] ws, float[][] outs) {
+        int k = ws[0].cols();
+        int[] first = new int[ws.length + 1]; // panel index where matrix i starts
+        PackedMatrix[] packed = new PackedMatrix[ws.length];
+        boolean[] keep = new boolean[ws.length];
+        for (int i = 0; i < ws.length; i++) {
+            int n = ws[i].rows();
+            if (ws[i].cols() != k || (long) rows * k > x.length || (long) rows * n > outs[i].length) {
+                throw new IllegalArgumentException("matmul shapes: x has " + x.length + " values for " + rows + "x" + ws[i].cols()
+                        + " (K of the first weight: " + k + "), out has " + outs[i].length + " for " + rows + "x" + n);
+            }
+            first[i + 1] = first[i] + (n + NR - 1) / NR;
         }
         if (rows == 0) {
             return;
         }
-        int tiles = (rows + MR - 1) / MR;
-        int panels = (n + NR - 1) / NR;
-        parallel.forEach(panels, () -> Scratch.get(NR * k), (scratch, p) -> {
-            int n0 = p * NR;
-            int nr = Math.min(NR, n - n0);
-            MemorySegment panel = w instanceof PackedMatrix packed ? packed.panel(p) : scratch.pack(w, n0, nr, k);
-            for (int t = 0; t < tiles; t++) {
-                int t0 = t * MR;
-                if (nr == NR) {
-                    tile(x, k, panel, t0, rows, out, t0 * n + n0, n);
-                } else { // the last, narrower panel: a full tile into scratch, then its nr columns
-                    tile(x, k, panel, t0, rows, scratch.tile, 0, NR);
-                    for (int r = 0; r < Math.min(MR, rows - t0); r++) {
-                        System.arraycopy(scratch.tile, r * NR, out, (t0 + r) * n + n0, nr);
-                    }
+        boolean decodesNothing = true;
+        for (int i = 0; i < ws.length; i++) {
+            packed[i] = ws[i] instanceof PackedMatrix pm ? pm : null;
+            keep[i] = packed[i] != null && packed[i].packing();
+            decodesNothing &= packed[i] != null && packed[i].complete();
+        }
+        int panels = first[ws.length];
+        // Few panels a thread (a small pass over narrow weights): when no panel needs decoding, cut the rows
+        // into blocks too, so that the thread drawing the last item leaves the others idle for less.
+        int blocks = decodesNothing ? Math.max(1, Math.min(Math.ceilDiv(rows, 4 * MR), Math.ceilDiv(ITEMS_PER_THREAD * parallel.threads(), panels))) : 1;
+        int blockRows = Math.ceilDiv(Math.ceilDiv(rows, blocks), MR) * MR;
+        int rowBlocks = Math.ceilDiv(rows, blockRows);
+        parallel.forEach(panels * rowBlocks, () -> Scratch.get(NR * k), (scratch, item) -> {
+            int b = item / panels;
+            int p = item - b * panels;
+            int i = 0;
+            while (p >= first[i + 1]) {
+                i++;
+            }
+            panelProduct(scratch, x, rows, ws[i], packed[i], keep[i], p - first[i], outs[i], b * blockRows, Math.min(rows, (b + 1) * blockRows));
+        });
+    }
+
+    /** Items a thread should get at least, where rows can be cut to get them. */
+    private static final int ITEMS_PER_THREAD = 16;
+
+    /**
+     * Columns p·NR .. of {@code out} for rows {@code from .. to} (a multiple of MR apart, but the last): panel p
+     * of w (packed, or decoded now), swept by the tiles.
+     */
+    private static void panelProduct(Scratch scratch, float[] x, int rows, WeightMatrix w, PackedMatrix packed, boolean keep,
+                                     int p, float[] out, int from, int to) {
+        int n = w.rows();
+        int k = w.cols();
+        int n0 = p * NR;
+        int nr = Math.min(NR, n - n0);
+        MemorySegment panel = packed == null ? null : packed.ready(p);
+        if (panel == null) {
+            panel = scratch.pack(w, n0, nr, k);
+            if (keep) {
+                packed.keep(p, panel);
+            }
+        }
+        for (int t0 = from; t0 < to; ) {
+            int m = tileRows(to - t0);
+            if (nr == NR) {
+                tile(m, x, k, panel, t0, rows, out, t0 * n + n0, n);
+            } else { // the last, narrower panel: a full tile into scratch, then its nr columns
+                tile(m, x, k, panel, t0, rows, scratch.tile, 0, NR);
+                for (int r = 0; r < Math.min(m, rows - t0); r++) {
+                    System.arraycopy(scratch.tile, r * NR, out, (t0 + r) * n + n0, nr);
                 }
             }
-        });
+            t0 += m;
+        }
+    }
+
+    /**
+     * Rows of the next tile when {@code left} rows remain: a full tile while one fits, then 4, 2 and 1
+     * rows for the tail (a full tile over a short tail computes rows that are never stored).
+     */
+    static int tileRows(int left) {
+        return left >= MR ? MR : left >= 4 ? 4 : left >= 2 ? 2 : 1;
     }
 
     /**
@@ -145,14 +205,28 @@ final class Matmul {
         MemorySegment.copy(kMajor, 0, panel, ValueLayout.JAVA_FLOAT, 0, NR * k);
     }
 
-    /** The micro-kernel of this JVM's tile shape ({@link #SHAPE} is a constant: the JIT keeps one branch). */
-    private static void tile(float[] x, int k, MemorySegment b, int t0, int rows, float[] dst, int dstOff, int stride) {
-        switch (SHAPE) {
-            case 42 -> MicroKernels.tile4x2(x, k, b, t0, rows, dst, dstOff, stride);
-            case 62 -> MicroKernels.tile6x2(x, k, b, t0, rows, dst, dstOff, stride);
-            case 82 -> MicroKernels.tile8x2(x, k, b, t0, rows, dst, dstOff, stride);
-            case 63 -> MicroKernels.tile6x3(x, k, b, t0, rows, dst, dstOff, stride);
-            default -> MicroKernels.tile4x3(x, k, b, t0, rows, dst, dstOff, stride);
+    /** The micro-kernel for a tile of {@code m} rows ({@link #SHAPE} is a constant: the JIT keeps one branch). */
+    private static void tile(int m, float[] x, int k, MemorySegment b, int t0, int rows, float[] dst, int dstOff, int stride) {
+        if (m == MR) {
+            switch (SHAPE) {
+                case 42 -> MicroKernels.tile4x2(x, k, b, t0, rows, dst, dstOff, stride);
+                case 62 -> MicroKernels.tile6x2(x, k, b, t0, rows, dst, dstOff, stride);
+                case 82 -> MicroKernels.tile8x2(x, k, b, t0, rows, dst, dstOff, stride);
+                case 63 -> MicroKernels.tile6x3(x, k, b, t0, rows, dst, dstOff, stride);
+                default -> MicroKernels.tile4x3(x, k, b, t0, rows, dst, dstOff, stride);
+            }
+        } else if (NV == 2) {
+            switch (m) {
+                case 4 -> MicroKernels.tile4x2(x, k, b, t0, rows, dst, dstOff, stride);
+                case 2 -> MicroKernels.tile2x2(x, k, b, t0, rows, dst, dstOff, stride);
+                default -> MicroKernels.tile1x2(x, k, b, t0, rows, dst, dstOff, stride);
+            }
+        } else {
+            switch (m) {
+                case 4 -> MicroKernels.tile4x3(x, k, b, t0, rows, dst, dstOff, stride);
+                case 2 -> MicroKernels.tile2x3(x, k, b, t0, rows, dst, dstOff, stride);
+                default -> MicroKernels.tile1x3(x, k, b, t0, rows, dst, dstOff, stride);
+            }
         }
     }
 }

@@ -265,6 +265,86 @@ final class MicroKernels {
         if (valid > 5) store3(dst, dstOff + 5 * stride, c50, c51, c52);
     }
 
+    /**
+     * 2 rows × 2 vectors, for the rows a batch leaves after its full tiles (see {@link Matmul}): a full tile
+     * for them would compute up to MR − 1 rows for nothing, 3 % of a ~110-token pass.
+     */
+    static void tile2x2(float[] x, int k, MemorySegment b, int t0, int rows, float[] dst, int dstOff, int stride) {
+        int x0i = t0 * k;
+        int x1i = Math.min(t0 + 1, rows - 1) * k;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        long bi = 0;
+        for (int kk = 0; kk < k; kk++, bi += 2 * L * Float.BYTES) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + L * Float.BYTES, ORDER);
+            FloatVector x0 = FloatVector.broadcast(S, x[x0i + kk]);
+            c00 = b0.fma(x0, c00);
+            c01 = b1.fma(x0, c01);
+            FloatVector x1 = FloatVector.broadcast(S, x[x1i + kk]);
+            c10 = b0.fma(x1, c10);
+            c11 = b1.fma(x1, c11);
+        }
+        store2(dst, dstOff, c00, c01);
+        if (rows - t0 > 1) store2(dst, dstOff + stride, c10, c11);
+    }
+
+    /** 1 row × 2 vectors: the last row of a batch that left an odd one after its full tiles. */
+    static void tile1x2(float[] x, int k, MemorySegment b, int t0, int rows, float[] dst, int dstOff, int stride) {
+        int x0i = t0 * k;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        long bi = 0;
+        for (int kk = 0; kk < k; kk++, bi += 2 * L * Float.BYTES) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + L * Float.BYTES, ORDER);
+            FloatVector x0 = FloatVector.broadcast(S, x[x0i + kk]);
+            c00 = b0.fma(x0, c00);
+            c01 = b1.fma(x0, c01);
+        }
+        store2(dst, dstOff, c00, c01);
+    }
+
+    /** 2 rows × 3 vectors: {@link #tile2x2} for 3-vector panels. */
+    static void tile2x3(float[] x, int k, MemorySegment b, int t0, int rows, float[] dst, int dstOff, int stride) {
+        int x0i = t0 * k;
+        int x1i = Math.min(t0 + 1, rows - 1) * k;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        long bi = 0;
+        for (int kk = 0; kk < k; kk++, bi += 3 * L * Float.BYTES) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + L * Float.BYTES, ORDER);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, b, bi + 2 * L * Float.BYTES, ORDER);
+            FloatVector x0 = FloatVector.broadcast(S, x[x0i + kk]);
+            c00 = b0.fma(x0, c00);
+            c01 = b1.fma(x0, c01);
+            c02 = b2.fma(x0, c02);
+            FloatVector x1 = FloatVector.broadcast(S, x[x1i + kk]);
+            c10 = b0.fma(x1, c10);
+            c11 = b1.fma(x1, c11);
+            c12 = b2.fma(x1, c12);
+        }
+        store3(dst, dstOff, c00, c01, c02);
+        if (rows - t0 > 1) store3(dst, dstOff + stride, c10, c11, c12);
+    }
+
+    /** 1 row × 3 vectors: {@link #tile1x2} for 3-vector panels. */
+    static void tile1x3(float[] x, int k, MemorySegment b, int t0, int rows, float[] dst, int dstOff, int stride) {
+        int x0i = t0 * k;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        long bi = 0;
+        for (int kk = 0; kk < k; kk++, bi += 3 * L * Float.BYTES) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + L * Float.BYTES, ORDER);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, b, bi + 2 * L * Float.BYTES, ORDER);
+            FloatVector x0 = FloatVector.broadcast(S, x[x0i + kk]);
+            c00 = b0.fma(x0, c00);
+            c01 = b1.fma(x0, c01);
+            c02 = b2.fma(x0, c02);
+        }
+        store3(dst, dstOff, c00, c01, c02);
+    }
+
     private static void store2(float[] out, int off, FloatVector v0, FloatVector v1) {
         v0.intoArray(out, off);
         v1.intoArray(out, off + L);

@@ -3,23 +3,38 @@ package dev.sentemb.kernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * A weight matrix kept decoded in the matmul's own panel layout (fp32, k-major panels of the kernel's
  * width, 64-byte aligned, off the heap), so a pass skips decoding and transposing it. Costs 4 bytes a
- * weight instead of the stored encoding's ~0.6 (Q4): worth it where passes are small, e.g. a server's
- * concurrent single sentences, whose passes otherwise spend a third of their time re-decoding weights.
- * The values are the base matrix's decoded values, so results are the same bits either way.
+ * weight instead of the stored encoding's ~0.6 (Q4) or ~1.1 (Q8_0): worth it where passes are small, e.g.
+ * a server's concurrent single sentences, whose passes otherwise spend a fifth of their time re-decoding
+ * weights. The values are the base matrix's decoded values, so results are the same bits either way.
+ *
+ * <p>Packing is lazy: the first product streams as usual, and from the second on each panel the matmul
+ * decodes is also kept, so later products read it instead. A process that runs one pass (a one-off
+ * {@code sentemb embed}, most tests) never pays for the memory or the copying, and packing needs no pass of
+ * its own over the weights at load (0.8 s for smollm2-135m, much of it the JIT not yet warm). The panels are
+ * native memory, reserved against the JVM's direct-memory limit when packing starts; if that reservation is
+ * refused the matrix keeps streaming.
  */
 public final class PackedMatrix implements WeightMatrix {
-    private final WeightMatrix base;
-    private final MemorySegment panels;
-    private final long panelBytes;
+    private static final int NONE = 0, WRITING = 1, READY = 2;
 
-    private PackedMatrix(WeightMatrix base, MemorySegment panels, long panelBytes) {
+    private final WeightMatrix base;
+    private final long panelBytes;
+    private final AtomicIntegerArray state;
+    private final AtomicInteger products = new AtomicInteger();
+    private final AtomicInteger readyPanels = new AtomicInteger();
+    private volatile MemorySegment panels;
+    private volatile boolean refused;
+
+    private PackedMatrix(WeightMatrix base) {
         this.base = base;
-        this.panels = panels;
-        this.panelBytes = panelBytes;
+        this.panelBytes = (long) Matmul.NR * base.cols() * Float.BYTES;
+        this.state = new AtomicIntegerArray((base.rows() + Matmul.NR - 1) / Matmul.NR);
     }
 
     /** Bytes {@link #of} would allocate for {@code w}. */
@@ -28,28 +43,85 @@ public final class PackedMatrix implements WeightMatrix {
         return panels * Matmul.NR * w.cols() * (long) Float.BYTES;
     }
 
-    /** Decodes and packs every panel of {@code w} now. */
-    public static PackedMatrix of(WeightMatrix w) {
+    /** {@code w}, packed as the matmul decodes it from its second product on. */
+    public static PackedMatrix lazy(WeightMatrix w) {
         Objects.requireNonNull(w, "w");
-        if (w instanceof PackedMatrix p) {
-            return p;
-        }
-        int k = w.cols();
-        long one = (long) Matmul.NR * k * Float.BYTES;
-        MemorySegment all = Arena.ofAuto().allocate(bytesFor(w), 64);
-        float[] decoded = new float[Matmul.NR * k];
-        float[] kMajor = new float[Matmul.NR * k];
-        for (int n0 = 0, p = 0; n0 < w.rows(); n0 += Matmul.NR, p++) {
-            int nr = Math.min(Matmul.NR, w.rows() - n0);
-            w.decodeRows(n0, nr, decoded, 0);
-            Matmul.packPanel(decoded, nr, k, kMajor, all.asSlice(p * one, one));
-        }
-        return new PackedMatrix(w, all, one);
+        return w instanceof PackedMatrix p ? p : new PackedMatrix(w);
     }
 
-    /** Panel {@code p} (weight rows p·NR ..), as the micro-kernel reads it. */
-    MemorySegment panel(int p) {
-        return panels.asSlice(p * panelBytes, panelBytes);
+    /**
+     * {@code w} with every panel decoded and packed now, on the calling thread. An {@link OutOfMemoryError}
+     * means the direct-memory reservation was refused.
+     */
+    public static PackedMatrix of(WeightMatrix w) {
+        PackedMatrix m = lazy(w);
+        if (m.panels == null && !m.reserve()) {
+            throw new OutOfMemoryError("cannot reserve " + bytesFor(w) + " bytes to pack " + w);
+        }
+        int k = w.cols();
+        float[] decoded = new float[Matmul.NR * k];
+        float[] kMajor = new float[Matmul.NR * k];
+        for (int p = 0; p < m.state.length(); p++) {
+            if (m.state.compareAndSet(p, NONE, WRITING)) {
+                int n0 = p * Matmul.NR;
+                int nr = Math.min(Matmul.NR, w.rows() - n0);
+                w.decodeRows(n0, nr, decoded, 0);
+                Matmul.packPanel(decoded, nr, k, kMajor, m.panels.asSlice(p * m.panelBytes, m.panelBytes));
+                m.state.set(p, READY);
+                m.readyPanels.incrementAndGet();
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Called once per product, before its panels are handed out: whether this product should keep the
+     * panels it decodes ({@link #keep}). True from the second product on, once the memory is reserved.
+     */
+    boolean packing() {
+        if (refused) {
+            return false;
+        }
+        if (panels != null) {
+            return true;
+        }
+        return products.incrementAndGet() >= 2 && reserve();
+    }
+
+    private synchronized boolean reserve() {
+        if (panels == null && !refused) {
+            try {
+                panels = Arena.ofAuto().allocate(bytesFor(base), 64);
+            } catch (OutOfMemoryError e) { // the direct-memory limit: this matrix streams from now on
+                refused = true;
+            }
+        }
+        return panels != null;
+    }
+
+    /** Panel {@code p} (weight rows p·NR ..) as the micro-kernel reads it, or null while it is not packed. */
+    MemorySegment ready(int p) {
+        return state.get(p) == READY ? panels.asSlice(p * panelBytes, panelBytes) : null;
+    }
+
+    /** Keeps panel {@code p}, just decoded and packed into {@code panel}, unless another thread got there first. */
+    void keep(int p, MemorySegment panel) {
+        if (state.compareAndSet(p, NONE, WRITING)) {
+            MemorySegment.copy(panel, 0, panels, p * panelBytes, panelBytes);
+            state.set(p, READY); // a volatile write: whoever reads READY sees the copied panel
+            readyPanels.incrementAndGet();
+        }
+    }
+
+    /** Whether every panel is packed (a product then decodes nothing). */
+    boolean complete() {
+        return readyPanels.get() == state.length();
+    }
+
+    /** Bytes of native memory this matrix has reserved for its panels (0 until packing starts). */
+    public long byteSize() {
+        MemorySegment s = panels;
+        return s == null ? 0 : s.byteSize();
     }
 
     @Override

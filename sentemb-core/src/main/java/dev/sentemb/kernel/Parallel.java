@@ -1,11 +1,10 @@
 package dev.sentemb.kernel;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
@@ -19,17 +18,27 @@ import java.util.function.Supplier;
  * the cores), passed to every model it loads, so two models in one process share the cores instead of
  * each starting threads of its own. Closing a model never closes the pool.
  *
- * <p>The caller always works too and waits for <em>items</em>, not for helper tasks: if the workers are
- * busy with another caller's loop, this caller simply does all the items itself. That keeps concurrent
- * callers deadlock-free and keeps the per-loop overhead at one queue hand-off per worker.
+ * <p>The caller always works too and waits for <em>items</em>, not for helper tasks: a worker busy with
+ * another caller's loop is simply not asked, and this caller does the items itself. That keeps concurrent
+ * callers deadlock-free.
+ *
+ * <p>A forward pass is a few hundred short loops. A worker that has finished one spins for a while
+ * ({@link #SPIN_NANOS}, {@code -Dsentemb.pool.spinMicros}, default 200 µs) before it parks, and a caller
+ * waiting for a worker's last item spins as long before it blocks: parking and waking a thread for every
+ * loop cost a tenth of the throughput of small passes (eight concurrent one-sentence callers, ~110-token
+ * passes of smollm2-135m on 2 cores), where the same pass on one thread lost nothing.
  */
 public final class Parallel implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static volatile Parallel common;
 
+    /** How long an idle worker, or a caller waiting for a worker's last item, spins before it parks. */
+    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(spinMicros());
+
     private final int threads;
     private final String name;
-    private final ExecutorService workers;
+    private final Worker[] workers;
+    private volatile boolean closed;
 
     /**
      * The JVM's default pool, sized to the available cores, created on first use; its workers are
@@ -63,7 +72,23 @@ public final class Parallel implements AutoCloseable {
         this.threads = threads;
         this.shared = shared;
         this.name = "sentemb-pool-" + POOLS.incrementAndGet();
-        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, daemonFactory(name));
+        this.workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(this, name + "-worker-" + (i + 1));
+            workers[i].start();
+        }
+    }
+
+    private static long spinMicros() {
+        String v = System.getProperty("sentemb.pool.spinMicros");
+        if (v == null) {
+            return 200;
+        }
+        try {
+            return Math.max(0, Math.min(1_000_000, Long.parseLong(v.trim())));
+        } catch (NumberFormatException e) {
+            return 200; // a measurement knob: a bad value falls back to the default
+        }
     }
 
     public int threads() {
@@ -89,7 +114,7 @@ public final class Parallel implements AutoCloseable {
         if (items <= 0) {
             return;
         }
-        if (workers == null || items == 1) {
+        if (workers.length == 0 || items == 1) {
             S state = scratch.get();
             for (int i = 0; i < items; i++) {
                 body.accept(state, i);
@@ -97,9 +122,11 @@ public final class Parallel implements AutoCloseable {
             return;
         }
         Loop<S> loop = new Loop<>(items, scratch, body);
-        int helpers = Math.min(threads - 1, items - 1);
-        for (int h = 0; h < helpers; h++) {
-            workers.execute(loop::work);
+        int helpers = Math.min(workers.length, items - 1);
+        for (int w = 0; w < workers.length && helpers > 0; w++) {
+            if (workers[w].offer(loop)) {
+                helpers--;
+            }
         }
         loop.work();
         loop.await();
@@ -107,18 +134,78 @@ public final class Parallel implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!shared && workers != null) {
-            workers.shutdown();
+        if (!shared && !closed) {
+            closed = true;
+            for (Worker w : workers) {
+                LockSupport.unpark(w);
+            }
         }
     }
 
-    private static ThreadFactory daemonFactory(String pool) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, pool + "-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    /**
+     * A daemon thread that runs the loops offered to it: its slot is null while it is free; a caller claims
+     * it by setting the slot, and unparks it if it had stopped spinning.
+     */
+    private static final class Worker extends Thread {
+        private final Parallel pool;
+        private final AtomicReference<Loop<?>> slot = new AtomicReference<>();
+        private volatile boolean parked;
+
+        Worker(Parallel pool, String name) {
+            super(name);
+            this.pool = pool;
+            setDaemon(true);
+        }
+
+        /** Hands {@code loop} to this worker unless it is busy with another; true when taken. */
+        boolean offer(Loop<?> loop) {
+            if (!slot.compareAndSet(null, loop)) {
+                return false;
+            }
+            if (parked) { // the worker reads the slot after announcing that it parks: one of us sees the other
+                LockSupport.unpark(this);
+            }
+            return true;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Loop<?> loop = next();
+                if (loop == null) {
+                    return;
+                }
+                try {
+                    loop.work();
+                } finally {
+                    slot.set(null);
+                }
+            }
+        }
+
+        /** The next loop offered, spinning first, then parked; null once the pool is closed. */
+        private Loop<?> next() {
+            long start = System.nanoTime();
+            Loop<?> loop;
+            while ((loop = slot.get()) == null) {
+                if (pool.closed) {
+                    return null;
+                }
+                if (System.nanoTime() - start > SPIN_NANOS) {
+                    parked = true;
+                    try {
+                        while ((loop = slot.get()) == null && !pool.closed) {
+                            LockSupport.park(this);
+                        }
+                    } finally {
+                        parked = false;
+                    }
+                    return loop;
+                }
+                Thread.onSpinWait();
+            }
+            return loop;
+        }
     }
 
     /** One parallel loop: a claim counter, a completion latch over items, the first error. */
@@ -158,6 +245,10 @@ public final class Parallel implements AutoCloseable {
         }
 
         void await() {
+            long start = System.nanoTime();
+            while (done.getCount() > 0 && System.nanoTime() - start <= SPIN_NANOS) {
+                Thread.onSpinWait();
+            }
             boolean interrupted = false;
             while (true) {
                 try {

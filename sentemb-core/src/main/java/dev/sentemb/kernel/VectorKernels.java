@@ -38,6 +38,11 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void matmuls(float[] x, int rows, WeightMatrix[] ws, float[][] outs) {
+        Matmul.matmuls(parallel, x, rows, ws, outs);
+    }
+
+    @Override
     public void matmulTransposed(float[] dy, int rows, WeightMatrix w, float[] out) {
         MatmulTransposed.multiply(parallel, dy, rows, w, out);
     }

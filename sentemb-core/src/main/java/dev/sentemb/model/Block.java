@@ -31,4 +31,7 @@ interface Block {
      * false the input gradient may be left unformed (nothing below takes a gradient).
      */
     void backward(Kernels kernels, Saved saved, PackedBatch batch, float[] dx, int layer, Pass pass, boolean needInput);
+
+    /** The block's projections (for accounting: which of them are packed, how many bytes). */
+    List<Linear> linears();
 }

@@ -181,6 +181,19 @@ abstract class DecoderStack implements TransformerModel {
     }
 
     @Override
+    public long packedWeightBytes() {
+        long sum = 0;
+        for (Block b : blocks) {
+            for (Linear l : b.linears()) {
+                if (l.weight() instanceof dev.sentemb.kernel.PackedMatrix p) {
+                    sum += p.byteSize();
+                }
+            }
+        }
+        return sum;
+    }
+
+    @Override
     public void close() {
         AutoCloseable o = owned;
         owned = null;

@@ -13,8 +13,9 @@ public record GatedMlp(Linear gate, Linear up, Linear down, Activation activatio
     /** x: normalised input [T × d]; returns [T × d], the pass's MLP_OUT buffer (at least that long). */
     float[] forward(Kernels kernels, float[] x, int rows, Workspace ws) {
         int width = rows * gate.out();
-        float[] g = gate.forward(kernels, x, rows, ws.get(Workspace.Buffer.GATE, width)); // [T × ffn]
-        float[] u = up.forward(kernels, x, rows, ws.get(Workspace.Buffer.UP, width));     // [T × ffn]
+        float[] g = ws.get(Workspace.Buffer.GATE, width); // [T × ffn]
+        float[] u = ws.get(Workspace.Buffer.UP, width);   // [T × ffn]
+        Linear.forwardAll(kernels, x, rows, new Linear[] {gate, up}, new float[][] {g, u});
         switch (activation) {                                                             // g = act(g) · u
             case SILU -> kernels.siluMul(g, u, width);
             case GELU_TANH -> kernels.geluTanhMul(g, u, width);

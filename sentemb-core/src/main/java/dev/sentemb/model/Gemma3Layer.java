@@ -12,6 +12,11 @@ public record Gemma3Layer(RmsNorm attentionNorm, GroupedQueryAttention attention
                           RmsNorm mlpNorm, GatedMlp mlp, RmsNorm postMlpNorm) implements Block {
 
     @Override
+    public java.util.List<Linear> linears() {
+        return java.util.List.of(attention.wq(), attention.wk(), attention.wv(), attention.wo(), mlp.gate(), mlp.up(), mlp.down());
+    }
+
+    @Override
     public void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
         int rows = batch.tokenCount();
         float[] h = attentionNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length));

@@ -41,9 +41,10 @@ public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, 
     float[] forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
         int rows = batch.tokenCount();
         int kvSize = rows * shape.kvWidth();
-        float[] q = wq.forward(kernels, x, rows, ws.get(Workspace.Buffer.Q, rows * shape.qWidth())); // [T × heads·headDim]
-        float[] k = wk.forward(kernels, x, rows, keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.K, kvSize)); // [T × kvHeads·headDim]
-        float[] v = wv.forward(kernels, x, rows, keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.V, kvSize)); // [T × kvHeads·headDim]
+        float[] q = ws.get(Workspace.Buffer.Q, rows * shape.qWidth()); // [T × heads·headDim]
+        float[] k = keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.K, kvSize); // [T × kvHeads·headDim]
+        float[] v = keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.V, kvSize); // [T × kvHeads·headDim]
+        Linear.forwardAll(kernels, x, rows, new Linear[] {wq, wk, wv}, new float[][] {q, k, v});
         if (qNorm != null) { // each head is one row of headDim for the norm: [T·heads × headDim], in place
             kernels.rmsNorm(q, rows * shape.heads(), qNorm.weight(), qNorm.eps(), q);
             kernels.rmsNorm(k, rows * shape.kvHeads(), kNorm.weight(), kNorm.eps(), k);

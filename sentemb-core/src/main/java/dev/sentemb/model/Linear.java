@@ -47,6 +47,26 @@ public record Linear(WeightMatrix weight, float[] bias, LowRank lora) {
         return out;
     }
 
+    /**
+     * {@link #forward} of projections that share their input (q, k, v; gate and up), their products as one
+     * parallel loop; {@code outs[i]} gets exactly what {@code ls[i].forward} would write.
+     */
+    static void forwardAll(Kernels kernels, float[] x, int rows, Linear[] ls, float[][] outs) {
+        WeightMatrix[] ws = new WeightMatrix[ls.length];
+        for (int i = 0; i < ls.length; i++) {
+            ws[i] = ls[i].weight;
+        }
+        kernels.matmuls(x, rows, ws, outs);
+        for (int i = 0; i < ls.length; i++) {
+            if (ls[i].bias != null) {
+                kernels.addBias(outs[i], rows, ls[i].bias);
+            }
+            if (ls[i].lora != null) {
+                ls[i].lora.addTo(kernels, x, rows, outs[i]);
+            }
+        }
+    }
+
     /** Allocates the output and runs {@link #forward}. */
     public float[] forward(Kernels kernels, float[] x, int rows) {
         return forward(kernels, x, rows, new float[rows * out()]);

@@ -15,13 +15,19 @@ record OptLayer(LayerNorm attentionNorm, Linear wq, Linear wk, Linear wv, Linear
                 LayerNorm mlpNorm, Linear fc1, Linear fc2, boolean preNorm, double dropout) implements Block {
 
     @Override
+    public List<Linear> linears() {
+        return List.of(wq, wk, wv, wo, fc1, fc2);
+    }
+
+    @Override
     public void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
         int rows = batch.tokenCount();
         float[] h = preNorm ? attentionNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length)) : x;
-        float[] q = wq.forward(kernels, h, rows, ws.get(Workspace.Buffer.Q, rows * shape.qWidth()));
+        float[] q = ws.get(Workspace.Buffer.Q, rows * shape.qWidth());
         int kvSize = rows * shape.kvWidth();
-        float[] k = wk.forward(kernels, h, rows, keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.K, kvSize));
-        float[] v = wv.forward(kernels, h, rows, keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.V, kvSize));
+        float[] k = keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.K, kvSize);
+        float[] v = keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.V, kvSize);
+        Linear.forwardAll(kernels, h, rows, new Linear[] {wq, wk, wv}, new float[][] {q, k, v});
         if (keep != null) { // OPT's keys carry no rotation: a prefix's are reused as they are
             keep.add(new KvPrefix(k, v, rows));
         }

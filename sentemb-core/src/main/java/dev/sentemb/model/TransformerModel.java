@@ -66,6 +66,11 @@ public interface TransformerModel extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** Bytes of the blocks' projection weights kept decoded in the matmul's panel layout (see {@code --packed-weights}). */
+    default long packedWeightBytes() {
+        return 0;
+    }
+
     /** Releases what the model owns (kernels created for it alone); never the caller's pool or weights file. */
     @Override
     void close();

@@ -2,6 +2,8 @@ package dev.sentemb.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,6 +61,71 @@ class MatmulTest {
             kernels.matmul(x, rows, new DenseMatrix(w, n, k), out);
         }
         assertClose(reference(x, rows, w, n, k), out, k, "matmul");
+    }
+
+    @Test
+    void everyBatchSizeGivesEachRowTheBitsOfTheWholeBatch() {
+        // batches of every size up to three full tiles and a tail of 4 + 2 + 1: the tail tiles sum like the full one
+        Random r = new Random(11);
+        int k = 61, n = Matmul.NR + 5;
+        float[] w = random(r, n * k);
+        int most = 3 * Matmul.MR + 7;
+        float[] x = random(r, most * k);
+        float[] all = new float[most * n];
+        try (Kernels kernels = Kernels.vector(2)) {
+            DenseMatrix m = new DenseMatrix(w, n, k);
+            kernels.matmul(x, most, m, all);
+            for (int rows = 1; rows < most; rows++) {
+                float[] part = new float[rows * n];
+                kernels.matmul(x, rows, m, part);
+                assertArrayEquals(java.util.Arrays.copyOf(all, rows * n), part, rows + " rows");
+            }
+        }
+    }
+
+    @Test
+    void productsRunAsOneLoopGiveEachItsOwnBits() {
+        // q, k, v as one loop over their panels: widths that do and do not fill a panel, one of them packed
+        Random r = new Random(17);
+        int k = 40, rows = 9;
+        int[] widths = {2 * Matmul.NR + 3, Matmul.NR, 5};
+        float[] x = random(r, rows * k);
+        WeightMatrix[] ws = new WeightMatrix[widths.length];
+        float[][] alone = new float[widths.length][], together = new float[widths.length][];
+        try (Kernels kernels = Kernels.vector(2)) {
+            for (int i = 0; i < widths.length; i++) {
+                ws[i] = new DenseMatrix(random(r, widths[i] * k), widths[i], k);
+                alone[i] = new float[rows * widths[i]];
+                kernels.matmul(x, rows, ws[i], alone[i]);
+                together[i] = new float[rows * widths[i]];
+            }
+            ws[1] = PackedMatrix.of(ws[1]);
+            kernels.matmuls(x, rows, ws, together);
+            for (int i = 0; i < widths.length; i++) {
+                assertArrayEquals(alone[i], together[i], "product " + i);
+            }
+            WeightMatrix[] mixed = {ws[0], new DenseMatrix(new float[3 * (k + 1)], 3, k + 1)};
+            assertThrows(IllegalArgumentException.class, () -> kernels.matmuls(x, rows, mixed, new float[][] {together[0], new float[3 * rows]}));
+        }
+    }
+
+    @Test
+    void aPackedWeightCutIntoRowBlocksGivesTheStreamedBits() {
+        // every panel packed: the rows are cut into blocks as well as the columns into panels
+        Random r = new Random(23);
+        int k = 33, n = 2 * Matmul.NR + 7;
+        float[] w = random(r, n * k);
+        PackedMatrix packed = PackedMatrix.of(new DenseMatrix(w, n, k));
+        assertTrue(packed.complete());
+        try (Kernels kernels = Kernels.vector(3)) {
+            for (int rows : new int[] {1, 4 * Matmul.MR + 1, 13 * Matmul.MR + 5, 40 * Matmul.MR}) {
+                float[] x = random(r, rows * k);
+                float[] streamed = new float[rows * n], fromPanels = new float[rows * n];
+                kernels.matmul(x, rows, new DenseMatrix(w, n, k), streamed);
+                kernels.matmul(x, rows, packed, fromPanels);
+                assertArrayEquals(streamed, fromPanels, rows + " rows");
+            }
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.sentemb.kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -20,12 +21,11 @@ class MicroKernelsTest {
     private static final int L = MicroKernels.L;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"4x2", "4x3", "6x2", "6x3", "8x2"})
+    @ValueSource(strings = {"4x2", "4x3", "6x2", "6x3", "8x2", "2x2", "1x2", "2x3", "1x3"})
     void everyShapeGivesTheScalarChainsBits(String shape) {
-        int[] s = TileShape.parse(shape);
-        int mr = s[0], nv = s[1], width = nv * L, k = 37;
+        int mr = shape.charAt(0) - '0', nv = shape.charAt(2) - '0', width = nv * L, k = 37; // the tail tiles too
         Random r = new Random(shape.hashCode());
-        for (int rows : new int[] {1, mr - 1, mr, mr + 3}) {
+        for (int rows : new int[] {1, Math.max(1, mr - 1), mr, mr + 3}) {
             float[] x = new float[rows * k];
             for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
             float[] w = new float[width * k]; // w[j][kk]
@@ -61,6 +61,10 @@ class MicroKernelsTest {
             case "6x2" -> MicroKernels.tile6x2(x, k, b, t0, rows, dst, off, stride);
             case "6x3" -> MicroKernels.tile6x3(x, k, b, t0, rows, dst, off, stride);
             case "8x2" -> MicroKernels.tile8x2(x, k, b, t0, rows, dst, off, stride);
+            case "2x2" -> MicroKernels.tile2x2(x, k, b, t0, rows, dst, off, stride);
+            case "1x2" -> MicroKernels.tile1x2(x, k, b, t0, rows, dst, off, stride);
+            case "2x3" -> MicroKernels.tile2x3(x, k, b, t0, rows, dst, off, stride);
+            case "1x3" -> MicroKernels.tile1x3(x, k, b, t0, rows, dst, off, stride);
             default -> throw new IllegalArgumentException(shape);
         }
     }
@@ -76,5 +80,27 @@ class MicroKernelsTest {
         assertNull(TileShape.parse("4x2x"));
         assertNull(TileShape.parse("x"));
         assertEquals(Matmul.NV * L, Matmul.NR);
+    }
+
+    @Test
+    void aBatchIsCutIntoFullTilesThenATailOfFourTwoAndOneRows() {
+        for (int rows = 1; rows <= 3 * Matmul.MR + 7; rows++) {
+            int full = 0, covered = 0;
+            StringBuilder tail = new StringBuilder();
+            for (int left = rows; left > 0; ) {
+                int m = Matmul.tileRows(left);
+                if (m == Matmul.MR) {
+                    full++;
+                } else {
+                    tail.append(m);
+                }
+                covered += m;
+                left -= m;
+            }
+            assertEquals(rows, covered, "rows " + rows);
+            assertEquals(rows / Matmul.MR, full, "full tiles of " + rows + " rows");
+            assertTrue(tail.length() <= 3 && java.util.List.of("", "1", "2", "21", "4", "41", "42", "421").contains(tail.toString()),
+                    rows + " rows leave the tail " + tail);
+        }
     }
 }

@@ -37,6 +37,24 @@ class ParallelTest {
     }
 
     @Test
+    void closingThePoolEndsItsWorkersWhetherSpinningOrParked() throws Exception {
+        Parallel p = new Parallel(3);
+        AtomicIntegerArray hits = new AtomicIntegerArray(64);
+        p.forEach(64, hits::incrementAndGet); // the workers have run a loop and now spin, then park
+        List<Thread> workers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(p.name() + "-worker-")).toList();
+        assertEquals(2, workers.size(), "two workers beside the caller");
+        Thread.sleep(5); // past the spin: parked
+        p.close();
+        for (Thread t : workers) {
+            t.join(2000);
+            assertEquals(Thread.State.TERMINATED, t.getState(), t.getName());
+        }
+        for (int i = 0; i < 64; i++) {
+            assertEquals(1, hits.get(i));
+        }
+    }
+
+    @Test
     void failureInAnItemReachesTheCaller() {
         IllegalStateException boom = new IllegalStateException("boom");
         try (Parallel p = new Parallel(2)) {

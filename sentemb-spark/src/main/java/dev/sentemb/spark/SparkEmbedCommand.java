@@ -119,7 +119,7 @@ public final class SparkEmbedCommand implements Callable<Integer> {
         }
         requireLocalInput(input);
         SentembSpark.Options opts = options();
-        ModelSpec spec = new ModelSpec(model, adapter, true, q8, 0);
+        ModelSpec spec = new ModelSpec(model, adapter, true, q8, ModelSpec.AUTO_PACKED);
         InputFormat inFmt = inputFormat == null ? InputFormat.guess(input) : parse(InputFormat.class, "--input-format", inputFormat);
         OutputFormat outFmt = parse(OutputFormat.class, "--output-format", outputFormat);
         var config = new SparkEmbedJob.Config(input, inFmt, output, outFmt, textColumn, idColumn, spec, opts, partitions, overwrite);
