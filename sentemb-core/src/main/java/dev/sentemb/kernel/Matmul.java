@@ -71,7 +71,7 @@ final class Matmul {
         boolean decodesNothing = true;
         for (int i = 0; i < ws.length; i++) {
             packed[i] = ws[i] instanceof PackedMatrix pm ? pm : null;
-            keep[i] = packed[i] != null && packed[i].packing();
+            keep[i] = packed[i] != null && packed[i].packing(rows);
             decodesNothing &= packed[i] != null && packed[i].complete();
         }
         int panels = first[ws.length];

@@ -13,20 +13,28 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * a server's concurrent single sentences, whose passes otherwise spend a fifth of their time re-decoding
  * weights. The values are the base matrix's decoded values, so results are the same bits either way.
  *
- * <p>Packing is lazy: the first product streams as usual, and from the second on each panel the matmul
- * decodes is also kept, so later products read it instead. A process that runs one pass (a one-off
- * {@code sentemb embed}, most tests) never pays for the memory or the copying, and packing needs no pass of
- * its own over the weights at load (0.8 s for smollm2-135m, much of it the JIT not yet warm). The panels are
+ * <p>Packing is lazy and follows the workload: products stream as usual until small ones (under
+ * {@link #SMALL_ROWS} rows: a server's requests, concurrent single sentences) have been seen at least
+ * {@link #SMALL_PRODUCTS} times and outnumber large ones two to one; from then on each panel the matmul
+ * decodes is also kept, so later products read it instead. Large passes (embedding or evaluating a corpus,
+ * 1,024 tokens each) gain a few per cent from packing, not worth four bytes a weight, so such a run never
+ * packs and keeps the small footprint, nor does a one-off run or a test; and packing needs no pass of its
+ * own over the weights at load (0.8 s for smollm2-135m, much of it the JIT not yet warm). The panels are
  * native memory, reserved against the JVM's direct-memory limit when packing starts; if that reservation is
  * refused the matrix keeps streaming.
  */
 public final class PackedMatrix implements WeightMatrix {
     private static final int NONE = 0, WRITING = 1, READY = 2;
+    /** A product of fewer rows than this re-decodes each weight for few rows: the passes packing is for. */
+    static final int SMALL_ROWS = 512;
+    /** Small products seen before packing starts. */
+    static final int SMALL_PRODUCTS = 4;
 
     private final WeightMatrix base;
     private final long panelBytes;
     private final AtomicIntegerArray state;
-    private final AtomicInteger products = new AtomicInteger();
+    private final AtomicInteger smallProducts = new AtomicInteger();
+    private final AtomicInteger largeProducts = new AtomicInteger();
     private final AtomicInteger readyPanels = new AtomicInteger();
     private volatile MemorySegment panels;
     private volatile boolean refused;
@@ -75,17 +83,20 @@ public final class PackedMatrix implements WeightMatrix {
     }
 
     /**
-     * Called once per product, before its panels are handed out: whether this product should keep the
-     * panels it decodes ({@link #keep}). True from the second product on, once the memory is reserved.
+     * Called once per product of {@code rows} rows, before its panels are handed out: whether this product
+     * should keep the panels it decodes ({@link #keep}). True once small products dominate (see the class
+     * comment) and the memory is reserved.
      */
-    boolean packing() {
+    boolean packing(int rows) {
         if (refused) {
             return false;
         }
         if (panels != null) {
             return true;
         }
-        return products.incrementAndGet() >= 2 && reserve();
+        int small = rows < SMALL_ROWS ? smallProducts.incrementAndGet() : smallProducts.get();
+        int large = rows < SMALL_ROWS ? largeProducts.get() : largeProducts.incrementAndGet();
+        return small >= SMALL_PRODUCTS && small > 2 * large && reserve();
     }
 
     private synchronized boolean reserve() {
