@@ -60,8 +60,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "16", paramLabel = "N", description = "Sentences embedded before timing (JIT warm-up). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (rounds > 0 && callers < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rounds compares one call against --callers N: give --callers too");
+        }
         List<String> sentences = input != null ? readLines(input) : stsbTest(DataDir.resolve(data));
         if (limit > 0 && sentences.size() > limit) {
             sentences = sentences.subList(0, limit);
@@ -136,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
                     model.model, model.templateSpec(), enc.threads(), callers, sentences.size(), wall, sentences.size() / wall, computed, computed / wall,
                     represented, represented / wall, gflop / wall, gflop / cpu, cpu, passes, (double) r.get("inputs_per_pass"), (double) r.get("peak_rss_mb"), (double) r.get("loadavg_at_end"));
             System.err.println("sentemb   kernels: " + enc.kernels() + "; " + String.format("%.0f", enc.packedWeightBytes() / 1e6)
-                    + " MB of projection weights packed (--packed-weights " + model.packedWeights + ")");
+                    + " MB of projection weights packed (--packed-weights " + model.packedWeightsText() + ")");
             System.err.println("sentemb   strategy: " + enc.strategy().describe());
             System.out.println(new ObjectMapper().writeValueAsString(r));
             return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
@@ -148,9 +154,6 @@ final class BenchCommand implements Callable<Integer> {
      * callers; prints each round's rates and ratio, and their medians as one JSON line.
      */
     private int compareRounds(Encoder enc, List<String> sentences) throws InterruptedException {
-        if (callers < 1) {
-            throw new IllegalArgumentException("--rounds compares against --callers N: give --callers too");
-        }
         double[] one = new double[rounds], many = new double[rounds], ratio = new double[rounds];
         long failed = 0;
         for (int r = 0; r < rounds; r++) {

@@ -83,28 +83,36 @@ final class ModelOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: all cores.")
     Integer threads;
 
-    @Option(names = "--packed-weights", paramLabel = "MB|auto", defaultValue = "auto",
+    @Option(names = "--packed-weights", paramLabel = "MB|auto", defaultValue = "auto", converter = PackedWeightsOption.class,
             description = "Keep up to MB megabytes of projection weights decoded (fp32, 4 bytes a weight) so passes skip decoding "
-                    + "them: faster passes, small ones most (many concurrent single sentences), for more memory; 0 streams every "
-                    + "weight from the model file. auto: a quarter of the JVM's direct-memory limit (its maximum heap unless "
+                    + "them, once small passes (under 512 tokens: concurrent single sentences) dominate; a run of large passes "
+                    + "never packs. 0: never. auto: a quarter of the JVM's direct-memory limit (its maximum heap unless "
                     + "-XX:MaxDirectMemorySize is set), at most 1024. Default: ${DEFAULT-VALUE}.")
-    String packedWeights;
+    long packedBytes;
 
-    /** --packed-weights in bytes, or {@link ModelSpec#AUTO_PACKED}. */
-    long packedBytes() {
-        if (packedWeights == null || packedWeights.equalsIgnoreCase("auto")) {
-            return ModelSpec.AUTO_PACKED;
-        }
-        try {
-            long mb = Long.parseLong(packedWeights.trim());
-            if (mb >= 0 && mb <= (Long.MAX_VALUE >> 20)) {
-                return mb << 20;
+    /** --packed-weights: megabytes (0 or more) in bytes, or auto ({@link ModelSpec#AUTO_PACKED}); anything else is a usage error. */
+    static final class PackedWeightsOption implements picocli.CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            if (value.equalsIgnoreCase("auto")) {
+                return ModelSpec.AUTO_PACKED;
             }
-        } catch (NumberFormatException e) {
-            // the message below
+            try {
+                long mb = Long.parseLong(value.trim());
+                if (mb >= 0 && mb <= (Long.MAX_VALUE >> 20)) {
+                    return mb << 20;
+                }
+            } catch (NumberFormatException e) {
+                // the message below
+            }
+            throw new picocli.CommandLine.TypeConversionException("a number of megabytes (0 or more) or auto, not '"
+                    + dev.sentemb.SentembException.capped(value) + "'");
         }
-        throw new dev.sentemb.SentembException("--packed-weights takes a number of megabytes (0 or more) or auto, not '"
-                + dev.sentemb.SentembException.capped(packedWeights) + "'");
+    }
+
+    /** --packed-weights as given: "auto" or megabytes. */
+    String packedWeightsText() {
+        return packedBytes == ModelSpec.AUTO_PACKED ? "auto" : String.valueOf(packedBytes >> 20);
     }
 
     @Option(names = "--max-tokens", paramLabel = "N",
@@ -223,7 +231,7 @@ final class ModelOptions {
 
     Encoder.Builder encoder() {
         Encoder.Builder b = Encoder.builder(model).fetchProgress(Progress.forFetch(model))
-                .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).packedWeights(packedBytes());
+                .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).packedWeights(packedBytes);
         if (ownStrategy() || range() != null) {
             b.strategy(strategy());
         } else {

@@ -97,6 +97,31 @@ class HfCliTest {
     }
 
     @Test
+    void benchRoundsAlternateOneCallAndTheCallersAndPackingIsReported() throws Exception {
+        Path in = dir.resolve("in.txt");
+        Files.writeString(in, "A man is playing a guitar.\nTwo dogs run on the beach.\nThe stock market fell.\nA woman slices an onion.\n");
+        String[] r = run("bench", "--model", HF.resolve("opt-proj").toString(), "--threads", "2", "--input", in.toString(),
+                "--warmup", "1", "--callers", "3", "--rounds", "3");
+        assertEquals("0", r[0], r[1]);
+        JsonNode j = new ObjectMapper().readTree(r[1].lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+        assertEquals(3, j.get("ratios").size());
+        assertEquals(0, j.get("failed").asInt());
+        for (int i = 0; i < 3; i++) {
+            double one = j.get("one_call_sentences_per_s").get(i).asDouble(), many = j.get("callers_sentences_per_s").get(i).asDouble();
+            assertTrue(one > 0 && many > 0, r[1]);
+            assertEquals(many / one, j.get("ratios").get(i).asDouble(), 1e-9);
+        }
+        // a dozen one-sentence passes are small ones: the automatic budget packs the model's projections
+        assertTrue(j.get("packed_weights_mb").asDouble() > 0, r[1]);
+        String[] off = run("bench", "--model", HF.resolve("opt-proj").toString(), "--input", in.toString(), "--warmup", "1",
+                "--callers", "3", "--rounds", "2", "--packed-weights", "0");
+        assertEquals(0.0, new ObjectMapper().readTree(off[1].lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow())
+                .get("packed_weights_mb").asDouble(), off[1]);
+        assertEquals("2", run("bench", "--input", in.toString(), "--rounds", "2")[0], "--rounds needs --callers");
+        assertEquals("2", run("bench", "--input", in.toString(), "--packed-weights", "lots")[0]);
+    }
+
+    @Test
     void infoSystemSaysWhatTheCpuGives() {
         String[] r = run("info", "--system");
         assertEquals("0", r[0]);
