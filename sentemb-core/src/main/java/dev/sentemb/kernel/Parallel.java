@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * waiting for a worker's last item spins as long before it blocks. Parking and waking a thread for every
  * loop showed on small passes: eight concurrent one-sentence callers of smollm2-135m (~105-token passes, 2
  * cores, {@code -XX:UseAVX=2}) reached 0.81 of one large call's rate without the spin and 0.88 with it.
- * A worker offered a loop after {@link #close} never runs it; the caller does its items, as when busy.
+ * After {@link #close} a worker may still take a loop while it winds down, or hold it unrun once ended;
+ * either way the caller claims whatever items are left, as when the worker is busy.
  */
 public final class Parallel implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
