@@ -103,15 +103,9 @@ final class BenchCommand implements Callable<Integer> {
             // a pass that stops at an earlier layer runs fewer blocks: count each token's blocks
             double gflop = (double) tokenBlocks.sum() * enc.config().linearFlopsPerToken() / enc.config().layers() / 1e9;
 
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("peer", "sentemb");
-            r.put("model", model.model);
-            r.put("template", model.templateSpec());
+            Map<String, Object> r = identity(enc);
             r.put("strategy", enc.strategy().describe());
             r.put("prefix_cache", !noPrefixCache);
-            r.put("threads", enc.threads());
-            r.put("callers", callers);
-            r.put("kernels", enc.kernels());
             r.put("passes", passes);
             r.put("inputs_per_pass", passes == 0 ? 0 : (double) (engineAfter.inputs() - engineBefore.inputs()) / passes);
             r.put("batch_tokens", batchTokens);
@@ -134,9 +128,6 @@ final class BenchCommand implements Callable<Integer> {
             r.put("model_file_mb", enc.weightBytes() / 1e6);
             r.put("packed_weights_mb", enc.packedWeightBytes() / 1e6);
             r.put("loadavg_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            r.put("date", LocalDate.now().toString());
-            r.put("machine", System.getProperty("os.arch") + " " + Runtime.getRuntime().availableProcessors() + " cpus");
-            r.put("java", System.getProperty("java.version"));
             System.err.printf("sentemb   %s %s threads=%d callers=%d: %d sentences in %.1fs = %.2f sent/s; tokens computed %d (%.0f/s), represented %d (%.0f/s); "
                             + "%.1f GFLOP/s effective (%.1f per CPU-second, CPU %.1fs); %d passes of %.1f prompts; peak RSS %.0f MB; load %.1f%n",
                     model.model, model.templateSpec(), enc.threads(), callers, sentences.size(), wall, sentences.size() / wall, computed, computed / wall,
@@ -166,13 +157,7 @@ final class BenchCommand implements Callable<Integer> {
             ratio[r] = many[r] / one[r];
             System.err.printf("sentemb   round %d: one call %.2f sent/s, %d callers %.2f sent/s, ratio %.3f%n", r + 1, one[r], callers, many[r], ratio[r]);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("peer", "sentemb");
-        out.put("model", model.model);
-        out.put("template", model.templateSpec());
-        out.put("threads", enc.threads());
-        out.put("callers", callers);
-        out.put("kernels", enc.kernels());
+        Map<String, Object> out = identity(enc);
         out.put("packed_weights_mb", enc.packedWeightBytes() / 1e6);
         out.put("sentences", sentences.size());
         out.put("failed", failed);
@@ -180,8 +165,6 @@ final class BenchCommand implements Callable<Integer> {
         out.put("callers_sentences_per_s", many);
         out.put("ratios", ratio);
         out.put("median_ratio", median(ratio));
-        out.put("date", LocalDate.now().toString());
-        out.put("java", System.getProperty("java.version"));
         System.err.printf("sentemb   %s %s threads=%d: %d callers / one call, median of %d rounds: %.3f (one call %.2f, callers %.2f sent/s)%n",
                 model.model, model.templateSpec(), enc.threads(), callers, rounds, median(ratio), median(one), median(many));
         System.err.println("sentemb   kernels: " + enc.kernels() + "; " + String.format("%.0f", enc.packedWeightBytes() / 1e6) + " MB of projection weights packed");
@@ -191,6 +174,21 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalStateException(e);
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** What every bench JSON line says of the run: peer, model, template, threads, callers, kernels, date, machine, JVM. */
+    private Map<String, Object> identity(Encoder enc) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("peer", "sentemb");
+        r.put("model", model.model);
+        r.put("template", model.templateSpec());
+        r.put("threads", enc.threads());
+        r.put("callers", callers);
+        r.put("kernels", enc.kernels());
+        r.put("date", LocalDate.now().toString());
+        r.put("machine", System.getProperty("os.arch") + " " + Runtime.getRuntime().availableProcessors() + " cpus");
+        r.put("java", System.getProperty("java.version"));
+        return r;
     }
 
     static double median(double[] v) {

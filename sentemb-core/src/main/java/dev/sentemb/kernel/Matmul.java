@@ -125,6 +125,13 @@ final class Matmul {
         }
     }
 
+    /** Panel p of w (weight rows p·NR ..), decoded and packed into the calling thread's scratch panel. */
+    static MemorySegment decodePanel(WeightMatrix w, int p) {
+        int k = w.cols();
+        int n0 = p * NR;
+        return Scratch.get(NR * k).pack(w, n0, Math.min(NR, w.rows() - n0), k);
+    }
+
     /**
      * Rows of the next tile when {@code left} rows remain: a full tile while one fits, then 4, 2 and 1
      * rows for the tail (a full tile over a short tail computes rows that are never stored).

@@ -66,18 +66,8 @@ public final class PackedMatrix implements WeightMatrix {
         if (m.panels == null && !m.reserve()) {
             throw new OutOfMemoryError("cannot reserve " + bytesFor(w) + " bytes to pack " + w);
         }
-        int k = w.cols();
-        float[] decoded = new float[Matmul.NR * k];
-        float[] kMajor = new float[Matmul.NR * k];
         for (int p = 0; p < m.state.length(); p++) {
-            if (m.state.compareAndSet(p, NONE, WRITING)) {
-                int n0 = p * Matmul.NR;
-                int nr = Math.min(Matmul.NR, w.rows() - n0);
-                w.decodeRows(n0, nr, decoded, 0);
-                Matmul.packPanel(decoded, nr, k, kMajor, m.panels.asSlice(p * m.panelBytes, m.panelBytes));
-                m.state.set(p, READY);
-                m.readyPanels.incrementAndGet();
-            }
+            m.keep(p, Matmul.decodePanel(w, p));
         }
         return m;
     }

@@ -38,13 +38,18 @@ public record Linear(WeightMatrix weight, float[] bias, LowRank lora) {
     /** out[rows × out] = x[rows × in] · Wᵀ + b; out may be longer. Returns out. */
     public float[] forward(Kernels kernels, float[] x, int rows, float[] out) {
         kernels.matmul(x, rows, weight, out);
+        addBiasAndUpdate(kernels, x, rows, out);
+        return out;
+    }
+
+    /** out += b and the LoRA update of x: what follows the product in {@link #forward}. */
+    private void addBiasAndUpdate(Kernels kernels, float[] x, int rows, float[] out) {
         if (bias != null) {
             kernels.addBias(out, rows, bias);
         }
         if (lora != null) {
             lora.addTo(kernels, x, rows, out);
         }
-        return out;
     }
 
     /**
@@ -58,12 +63,7 @@ public record Linear(WeightMatrix weight, float[] bias, LowRank lora) {
         }
         kernels.matmuls(x, rows, ws, outs);
         for (int i = 0; i < ls.length; i++) {
-            if (ls[i].bias != null) {
-                kernels.addBias(outs[i], rows, ls[i].bias);
-            }
-            if (ls[i].lora != null) {
-                ls[i].lora.addTo(kernels, x, rows, outs[i]);
-            }
+            ls[i].addBiasAndUpdate(kernels, x, rows, outs[i]);
         }
     }
 
