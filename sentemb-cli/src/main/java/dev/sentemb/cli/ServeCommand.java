@@ -43,6 +43,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads, shared by every model. Default: all cores.")
     Integer threads;
 
+    @Option(names = "--packed-weights", paramLabel = "MB|auto", defaultValue = "auto", converter = ModelOptions.PackedWeightsOption.class,
+            description = "Per loaded model, keep up to MB megabytes of projection weights decoded (fp32) once small passes (concurrent "
+                    + "single-sentence requests) dominate, so passes skip decoding them. 0: never. auto: a quarter of the JVM's "
+                    + "direct-memory limit, at most 1024. Default: ${DEFAULT-VALUE}.")
+    long packedWeightBytes;
+
     @Option(names = "--max-batch-tokens", defaultValue = "16384", paramLabel = "N",
             description = "Computed tokens per forward pass. Default: ${DEFAULT-VALUE}.")
     int maxBatchTokens;
@@ -85,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
             entries.add(ModelEntry.parse(m));
         }
         ServeConfig config = new ServeConfig(entries, template, adapter, pooling, host, port, threads, maxBatchTokens, maxClientBatchSize,
-                maxConcurrentRequests, maxInputTokens, autoTruncate, apiKey, corsOrigin, maxBodyBytes, maxQueuedInputs);
+                maxConcurrentRequests, maxInputTokens, autoTruncate, apiKey, corsOrigin, maxBodyBytes, maxQueuedInputs, packedWeightBytes);
         for (ModelEntry e : entries) { // fetch registry models with a progress bar before loading
             if (ModelRegistry.find(e.model()).isPresent()) {
                 dev.sentemb.load.ModelStore.standard().resolve(e.model(), Progress.forFetch(e.model()));

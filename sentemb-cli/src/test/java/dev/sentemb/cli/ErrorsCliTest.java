@@ -29,4 +29,11 @@ class ErrorsCliTest {
         assertEquals(ExitCodes.FAILED, d.code());
         assertTrue(d.err().contains("\tat dev.sentemb."), "a stack trace with --debug: " + d.err());
     }
+
+    @Test
+    void serveRefusesABadPackedWeightBudgetBeforeLoadingAnything() {
+        CliRun r = CliRun.of("serve", "--packed-weights", "lots", "--port", "0");
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--packed-weights") && r.err().contains("a number of megabytes (0 or more) or auto, not 'lots'"), r.err());
+    }
 }

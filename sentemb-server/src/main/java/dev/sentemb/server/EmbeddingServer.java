@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The embedding server: Helidon SE's web server (a virtual thread per request) in front of one engine per
@@ -38,6 +37,7 @@ public final class EmbeddingServer implements AutoCloseable {
     private final OpenAiApi openAi;
     private final TeiApi tei;
     private final Semaphore slots;
+    private final ClientConnections connections = ClientConnections.system();
     private final long started = System.currentTimeMillis() / 1000;
     private final WebServer web;
     private volatile boolean draining;
@@ -99,6 +99,11 @@ public final class EmbeddingServer implements AutoCloseable {
         return draining;
     }
 
+    /** The encoder serving {@code alias} (tests watch its engine). */
+    Encoder encoder(String alias) {
+        return models.get(alias).encoder;
+    }
+
     /** The served aliases, default first. */
     public List<String> aliases() {
         return models.all().stream().map(m -> m.alias).toList();
@@ -106,15 +111,15 @@ public final class EmbeddingServer implements AutoCloseable {
 
     private void routes(HttpRouting.Builder r) {
         r.post("/v1/embeddings", handler("/v1/embeddings", true, true, true, openAi::embeddings));
-        r.get("/v1/models", handler("/v1/models", true, false, false, b -> openAi.models(started)));
+        r.get("/v1/models", handler("/v1/models", true, false, false, (b, c) -> openAi.models(started)));
         r.get("/v1/models/{id}", (req, res) -> handle(req, res, "/v1/models/{id}", true, false, false,
-                b -> openAi.model(req.path().pathParameters().get("id"), started)));
+                (b, c) -> openAi.model(req.path().pathParameters().get("id"), started)));
         r.post("/embed", handler("/embed", false, true, true, tei::embed));
         r.post("/similarity", handler("/similarity", false, true, true, tei::similarity));
-        r.post("/tokenize", handler("/tokenize", false, true, true, tei::tokenize));
+        r.post("/tokenize", handler("/tokenize", false, true, true, (b, c) -> tei.tokenize(b)));
         r.get("/info", (req, res) -> handle(req, res, "/info", false, false, false,
-                b -> tei.info(req.query().first("model").orElse(null), VERSION)));
-        r.get("/health", (req, res) -> handle(req, res, "/health", false, false, false, b -> {
+                (b, c) -> tei.info(req.query().first("model").orElse(null), VERSION)));
+        r.get("/health", (req, res) -> handle(req, res, "/health", false, false, false, (b, c) -> {
             if (draining) {
                 throw ApiException.unavailable("the server is stopping");
             }
@@ -136,12 +141,18 @@ public final class EmbeddingServer implements AutoCloseable {
         }
     }
 
-    private Handler handler(String route, boolean openAiShape, boolean body, boolean limited, Function<byte[], byte[]> f) {
+    /** A route's answer to a request's body (null for routes without one); an embedding route watches its client while it waits. */
+    @FunctionalInterface
+    interface Route {
+        byte[] answer(byte[] body, ClientConnections.Watch client);
+    }
+
+    private Handler handler(String route, boolean openAiShape, boolean body, boolean limited, Route f) {
         return (req, res) -> handle(req, res, route, openAiShape, body, limited, f);
     }
 
     private void handle(ServerRequest req, ServerResponse res, String route, boolean openAiShape, boolean body, boolean limited,
-                        Function<byte[], byte[]> f) {
+                        Route f) {
         long t0 = System.nanoTime();
         int status = 200;
         boolean acquired = false;
@@ -158,9 +169,17 @@ public final class EmbeddingServer implements AutoCloseable {
                 }
                 acquired = true;
             }
-            byte[] out = f.apply(body ? readBody(req) : null);
+            byte[] in = body ? readBody(req) : null;
+            byte[] out = f.answer(in, connections.watch(req.localPeer().address(), req.remotePeer().address()));
             res.header(HeaderNames.CONTENT_TYPE, JSON);
             res.send(out);
+        } catch (ClientGoneException e) { // nobody to answer: the connection is closed after a bare status
+            status = ClientGoneException.STATUS;
+            if (!res.isSent()) {
+                res.header(HeaderNames.CONNECTION, "close");
+                res.status(Status.create(status, "Client Closed Request"));
+                res.send();
+            }
         } catch (ApiException e) {
             status = openAiShape ? e.status : e.teiStatus();
             sendError(res, e, openAiShape, status);

@@ -8,14 +8,17 @@ import dev.sentemb.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What every embedding route does between parsing and answering: token ids to text, the input-token limit
  * (refused, or truncated when asked), one submission of all the request's inputs to the model's engine
- * (which batches them with every other request's), and the wait. A full queue is refused at once; an
- * interrupted wait (the server stopping) cancels what is still queued.
+ * (which batches them with every other request's), and the wait. A full queue is refused at once; a wait
+ * whose client closed its connection, or an interrupted one (the server stopping), cancels what is still queued.
  */
 final class EmbeddingService {
+    /** How often a waiting request looks at its connection. */
+    static final long WATCH_MILLIS = 50;
     private final ServerMetrics metrics;
 
     EmbeddingService(ServerMetrics metrics) {
@@ -29,8 +32,10 @@ final class EmbeddingService {
      * @param truncate  cut inputs over the model's limit instead of refusing them
      * @param fromLeft  cut from the start (keep the end) rather than from the end
      * @param field     the request's input field, for error messages
+     * @param client    the request's connection: if it closes while the request waits, what is still queued is dropped
      */
-    Result embed(ServedModel model, List<Inputs.Input> inputs, boolean truncate, boolean fromLeft, String promptName, String field) {
+    Result embed(ServedModel model, List<Inputs.Input> inputs, boolean truncate, boolean fromLeft, String promptName, String field,
+                 ClientConnections.Watch client) {
         Encoder encoder = model.encoder(promptName);
         List<String> texts = texts(model, inputs, truncate, fromLeft, field);
         PendingEmbeddings pending;
@@ -43,6 +48,13 @@ final class EmbeddingService {
         }
         List<EmbedResult> results;
         try {
+            while (!pending.awaitDone(WATCH_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (client.closed()) {
+                    pending.cancel();
+                    metrics.forget(pending);
+                    throw new ClientGoneException(pending.size());
+                }
+            }
             results = pending.await();
         } catch (InterruptedException e) {
             pending.cancel();

@@ -22,7 +22,7 @@ final class OpenAiApi {
         this.maxClientBatch = maxClientBatch;
     }
 
-    byte[] embeddings(byte[] body) {
+    byte[] embeddings(byte[] body, ClientConnections.Watch client) {
         ObjectNode req = Json.object(body);
         String modelName = Json.string(req, "model");
         ServedModel model = models.get(modelName);
@@ -42,7 +42,7 @@ final class OpenAiApi {
         if (inputs.size() > maxClientBatch) {
             throw ApiException.tooLarge("'input' has " + inputs.size() + " inputs, more than the limit of " + maxClientBatch + " a request", "input");
         }
-        EmbeddingService.Result r = service.embed(model, inputs, autoTruncate, false, null, "input");
+        EmbeddingService.Result r = service.embed(model, inputs, autoTruncate, false, null, "input", client);
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("object", "list");
         ArrayNode data = out.putArray("data");

@@ -43,7 +43,7 @@ final class ServedModels {
                 Encoder enc;
                 if (base == null) {
                     long t0 = System.nanoTime();
-                    ModelSpec spec = ModelSpec.of(e.model());
+                    ModelSpec spec = ModelSpec.of(e.model()).withPackedBytes(c.packedWeightBytes());
                     if (e.adapter() != null) {
                         spec = spec.withAdapter(Path.of(e.adapter()).toString(), true);
                     }

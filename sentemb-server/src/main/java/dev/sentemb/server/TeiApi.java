@@ -25,14 +25,14 @@ final class TeiApi {
         this.config = config;
     }
 
-    byte[] embed(byte[] body) {
+    byte[] embed(byte[] body, ClientConnections.Watch client) {
         ObjectNode req = Json.object(body);
         ServedModel model = models.get(Json.string(req, "model"));
         List<Inputs.Input> inputs = Inputs.parse(req.get("inputs"), "inputs");
         checkBatch(inputs.size());
         boolean normalize = Json.bool(req, "normalize", true);
         Integer dimensions = Json.positive(req, "dimensions", model.encoder.dimension());
-        EmbeddingService.Result r = service.embed(model, inputs, truncate(req), fromLeft(req), Json.string(req, "prompt_name"), "inputs");
+        EmbeddingService.Result r = service.embed(model, inputs, truncate(req), fromLeft(req), Json.string(req, "prompt_name"), "inputs", client);
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (float[] v : r.vectors()) {
             ArrayNode a = out.addArray();
@@ -44,7 +44,7 @@ final class TeiApi {
     }
 
     /** Cosine similarity of the source sentence with each of the others (TEI's sentence-similarity task). */
-    byte[] similarity(byte[] body) {
+    byte[] similarity(byte[] body, ClientConnections.Watch client) {
         ObjectNode req = Json.object(body);
         ServedModel model = models.get(Json.string(req, "model"));
         JsonNode in = req.get("inputs");
@@ -77,7 +77,7 @@ final class TeiApi {
             throw ApiException.invalid("'parameters' must be an object", "parameters");
         }
         JsonNode p = params == null || params.isNull() ? Json.MAPPER.createObjectNode() : params;
-        EmbeddingService.Result r = service.embed(model, inputs, truncate(p), fromLeft(p), Json.string(p, "prompt_name"), "inputs.sentences");
+        EmbeddingService.Result r = service.embed(model, inputs, truncate(p), fromLeft(p), Json.string(p, "prompt_name"), "inputs.sentences", client);
         ArrayNode out = Json.MAPPER.createArrayNode();
         float[] first = r.vectors().get(0);
         for (int i = 1; i < r.vectors().size(); i++) {
