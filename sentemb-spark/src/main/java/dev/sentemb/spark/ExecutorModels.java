@@ -60,9 +60,7 @@ final class ExecutorModels {
             }
         }
         Encoder.Builder b = Encoder.builder(new ModelSpec(file.toString(), spec.adapter(), spec.mergeAdapter(), spec.quantizeQ8(), spec.packedBytes()))
-                .template(opts.template())
-                .pooling(opts.pooling())
-                .layer(opts.layer())
+                .strategy(opts.embeddingStrategy())
                 .normalize(opts.normalize())
                 .truncate(opts.truncate());
         if (opts.maxTokens() > 0) {

@@ -2,7 +2,11 @@ package dev.sentemb.spark;
 
 import dev.sentemb.load.ModelSpec;
 import dev.sentemb.model.PassOptions;
+import dev.sentemb.prompt.Templates;
+import dev.sentemb.strategy.EmbeddingStrategy;
 import dev.sentemb.strategy.Pooling;
+import dev.sentemb.strategy.PromptEolStrategy;
+import dev.sentemb.strategy.Strategies;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
@@ -74,6 +78,8 @@ public final class SentembSpark {
     /**
      * How rows become vectors; every field has the library's default.
      *
+     * @param strategy  a named strategy ({@link Strategies}: prompteol, pretcot, ke, echo, metaeol, tp, cp) or null for
+     *                  PromptEOL; the prompt strategies take the template, pooling and layer below, the others set their own
      * @param template  {@code eol}, {@code icl:<name>} or a template in the underscore form
      * @param pooling   last token (PromptEOL) or mean
      * @param layer     the hidden-state index read ({@link PassOptions#FINAL_LAYER}: the final norm's output)
@@ -85,12 +91,19 @@ public final class SentembSpark {
      * @param sha256    the model file's expected SHA-256, checked once per executor JVM; null: only a registry model's own check
      * @param tokens    add the {@code tokens} column
      */
-    public record Options(String template, Pooling pooling, int layer, boolean normalize, int maxTokens, boolean truncate,
+    public record Options(String strategy, String template, Pooling pooling, int layer, boolean normalize, int maxTokens, boolean truncate,
                           int batchRows, int threads, String sha256, boolean tokens) implements Serializable {
         public Options {
             Objects.requireNonNull(template, "template");
             Objects.requireNonNull(pooling, "pooling");
             PassOptions.checkLayer(layer);
+            if (strategy != null) {
+                Strategies.Named named = Strategies.require(strategy);
+                if (!named.promptFamily() && (!template.equals(named.template()) || pooling != named.pooling() || layer != named.layer())) {
+                    throw new IllegalArgumentException("strategy " + strategy + " sets its own prompt and read-out; the template, pooling "
+                            + "and layer apply to the prompt strategies (prompteol, pretcot, ke)");
+                }
+            }
             if (maxTokens < 0) {
                 throw new IllegalArgumentException("maxTokens must be 0 (the model's context) or positive, not " + maxTokens);
             }
@@ -106,52 +119,72 @@ public final class SentembSpark {
         }
 
         public static Options defaults() {
-            return new Options("eol", Pooling.LAST, PassOptions.FINAL_LAYER, false, 0, false, 256, 0, null, false);
+            return new Options(null, "eol", Pooling.LAST, PassOptions.FINAL_LAYER, false, 0, false, 256, 0, null, false);
+        }
+
+        /**
+         * A named strategy, set as its authors set it: its template, pooling and layer (a prompt strategy's may then be
+         * changed with the other withers); null: PromptEOL with the library's defaults.
+         */
+        public Options withStrategy(String name) {
+            if (name == null) {
+                return new Options(null, "eol", Pooling.LAST, PassOptions.FINAL_LAYER, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+            }
+            Strategies.Named n = Strategies.require(name);
+            return new Options(n.name(), n.template(), n.pooling(), n.layer(), normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+        }
+
+        /** What the encoder runs: the named strategy, or PromptEOL with this template, pooling and layer. */
+        EmbeddingStrategy embeddingStrategy() {
+            if (strategy != null && !Strategies.require(strategy).promptFamily()) {
+                return Strategies.require(strategy).strategy();
+            }
+            return new PromptEolStrategy(Templates.resolve(template), pooling, layer);
         }
 
         public Options withTemplate(String t) {
-            return new Options(t, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+            return new Options(strategy, t, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
         }
 
         public Options withPooling(Pooling p) {
-            return new Options(template, p, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+            return new Options(strategy, template, p, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
         }
 
         public Options withLayer(int l) {
-            return new Options(template, pooling, l, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+            return new Options(strategy, template, pooling, l, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
         }
 
         public Options withNormalize(boolean on) {
-            return new Options(template, pooling, layer, on, maxTokens, truncate, batchRows, threads, sha256, tokens);
+            return new Options(strategy, template, pooling, layer, on, maxTokens, truncate, batchRows, threads, sha256, tokens);
         }
 
         public Options withMaxTokens(int n) {
-            return new Options(template, pooling, layer, normalize, n, truncate, batchRows, threads, sha256, tokens);
+            return new Options(strategy, template, pooling, layer, normalize, n, truncate, batchRows, threads, sha256, tokens);
         }
 
         public Options withTruncate(boolean on) {
-            return new Options(template, pooling, layer, normalize, maxTokens, on, batchRows, threads, sha256, tokens);
+            return new Options(strategy, template, pooling, layer, normalize, maxTokens, on, batchRows, threads, sha256, tokens);
         }
 
         public Options withBatchRows(int n) {
-            return new Options(template, pooling, layer, normalize, maxTokens, truncate, n, threads, sha256, tokens);
+            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, n, threads, sha256, tokens);
         }
 
         public Options withThreads(int n) {
-            return new Options(template, pooling, layer, normalize, maxTokens, truncate, batchRows, n, sha256, tokens);
+            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, batchRows, n, sha256, tokens);
         }
 
         public Options withSha256(String hex) {
-            return new Options(template, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, hex, tokens);
+            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, hex, tokens);
         }
 
         public Options withTokens(boolean on) {
-            return new Options(template, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, on);
+            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, on);
         }
 
         /** The options that decide the encoder (the per-JVM cache key): not how rows are fed to it. */
         Options encoderKey() {
-            return new Options(template, pooling, layer, normalize, maxTokens, truncate, 1, threads, sha256, false);
+            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, 1, threads, sha256, false);
         }
     }
 }

@@ -56,14 +56,19 @@ public final class SparkEmbedCommand implements Callable<Integer> {
     @Option(names = "--q8", description = "Quantize an HF checkpoint's matrices to Q8_0 on load.")
     boolean q8;
 
-    @Option(names = "--template", paramLabel = "T", defaultValue = "eol", description = "eol, icl:<name> or a template in the underscore form (default: eol).")
+    @Option(names = "--strategy", paramLabel = "NAME",
+            description = "A named embedding strategy, set as its authors set it: prompteol (default), pretcot, ke (prompts: --template, "
+                    + "--pooling and --layer change them), echo, metaeol, tp, cp (their own prompt and read-out).")
+    String strategy;
+
+    @Option(names = "--template", paramLabel = "T", description = "eol, icl:<name> or a template in the underscore form (default: eol, or the --strategy's).")
     String template;
 
-    @Option(names = "--pooling", paramLabel = "P", defaultValue = "last", description = "last (PromptEOL) or mean.")
+    @Option(names = "--pooling", paramLabel = "P", description = "last (PromptEOL) or mean (default: last, or the --strategy's).")
     String pooling;
 
-    @Option(names = "--layer", paramLabel = "N", defaultValue = "-1", description = "Hidden-state index to read (-1: the final layer's normed output).")
-    int layer;
+    @Option(names = "--layer", paramLabel = "N", description = "Hidden-state index to read (-1: the final layer's normed output; default: -1, or the --strategy's).")
+    Integer layer;
 
     @Option(names = "--normalize", description = "Scale each vector to unit length.")
     boolean normalize;
@@ -139,7 +144,6 @@ public final class SparkEmbedCommand implements Callable<Integer> {
     }
 
     SentembSpark.Options options() {
-        Pooling p = Pooling.parse(pooling);
         String sha = sha256 == null ? null : sha256.toLowerCase(java.util.Locale.ROOT);
         if (sha != null) {
             // given: every executor checks its copy against it
@@ -148,10 +152,17 @@ public final class SparkEmbedCommand implements Callable<Integer> {
         } else if (Files.isRegularFile(Path.of(model))) {
             sha = ExecutorModels.sha256(Path.of(model)); // executors must map this very file
         }
-        return SentembSpark.Options.defaults()
-                .withTemplate(template)
-                .withPooling(p)
-                .withLayer(layer)
+        SentembSpark.Options o = SentembSpark.Options.defaults().withStrategy(strategy);
+        if (template != null) {
+            o = o.withTemplate(template);
+        }
+        if (pooling != null) {
+            o = o.withPooling(Pooling.parse(pooling));
+        }
+        if (layer != null) {
+            o = o.withLayer(layer);
+        }
+        return o
                 .withNormalize(normalize)
                 .withMaxTokens(maxTokens)
                 .withTruncate(truncate)

@@ -172,6 +172,46 @@ class SparkEmbedCommandTest {
         assertTrue(bad.text.contains("not-a-model.gguf"), bad.text);
     }
 
+    /**
+     * --strategy runs a named strategy as the library does, bit for bit: an own-prompt one (echo, mean-pooled), an
+     * ensemble of eight prompts a sentence (metaeol), a prompt one with its template changed (pretcot with icl:smoking);
+     * an own-prompt strategy with a template is refused in one line.
+     */
+    @Test
+    void aNamedStrategyGivesTheLibrarysVectors() throws IOException {
+        List<String> few = sentences.subList(0, 12);
+        Path txt = Files.write(dir.resolve("few.txt"), few, StandardCharsets.UTF_8);
+        String[][] cases = {{"echo"}, {"metaeol"}, {"pretcot", "--template", "icl:smoking"}};
+        for (String[] c : cases) {
+            dev.sentemb.strategy.Strategies.Named named = dev.sentemb.strategy.Strategies.require(c[0]);
+            dev.sentemb.strategy.EmbeddingStrategy want = c.length == 1 ? named.strategy()
+                    : new dev.sentemb.strategy.PromptEolStrategy(dev.sentemb.prompt.Templates.resolve(c[2]), named.pooling(), named.layer());
+            List<EmbedResult> lib;
+            try (Encoder e = Encoder.builder(ModelSpec.of(model)).strategy(want).build()) {
+                lib = e.embedEach(few, null);
+            }
+            Path out = dir.resolve("strategy-" + c[0]);
+            List<String> args = new ArrayList<>(List.of("--input", txt.toString(), "--output", out.toString(), "--model", model,
+                    "--partitions", "2", "--strategy", c[0]));
+            args.addAll(List.of(c).subList(1, c.length));
+            Run r = run(args.toArray(String[]::new));
+            assertEquals(0, r.code, r.text);
+            List<Row> rows = LocalSpark.get().read().parquet(out.toString()).orderBy("id").collectAsList();
+            assertEquals(few.size(), rows.size());
+            for (int i = 0; i < few.size(); i++) {
+                assertArrayEquals(lib.get(i).vector(), floats(rows.get(i).getList(rows.get(i).fieldIndex("embedding"))), c[0] + " row " + i);
+            }
+        }
+        Run bad = run("--input", txt.toString(), "--output", dir.resolve("bad-strategy").toString(), "--model", model,
+                "--strategy", "echo", "--template", "icl:smoking");
+        assertEquals(1, bad.code);
+        assertTrue(bad.text.contains("strategy echo sets its own prompt and read-out"), bad.text);
+        Run unknown = run("--input", txt.toString(), "--output", dir.resolve("unknown-strategy").toString(), "--model", model,
+                "--strategy", "nonesuch");
+        assertEquals(1, unknown.code);
+        assertTrue(unknown.text.contains("nonesuch"), unknown.text);
+    }
+
     /** A model shipped with --files (here SparkContext.addFile) is found by its name, and its SHA-256 checked. */
     @Test
     void aShippedModelIsFoundByNameAndItsHashChecked() throws IOException {
