@@ -86,6 +86,10 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--server-pid", paramLabel = "PID", description = "Report this process's resident memory (peak and now) at the end.")
     Long serverPid;
 
+    @Option(names = "--warmup", defaultValue = "0", paramLabel = "N",
+            description = "Valid requests sent first, from as many connections, and not counted (the server's and this client's JIT). Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
     @Option(names = "--timeout-seconds", defaultValue = "120", paramLabel = "S", description = "Per-request time-out. Default: ${DEFAULT-VALUE}.")
     int timeoutSeconds;
 
@@ -126,6 +130,7 @@ final class LoadCommand implements Callable<Integer> {
         Arrays.fill(latencies, -1);
         String[] firstProblem = new String[1];
         float[][] want = expected;
+        warmUp(client, target, texts, tei);
         long t0 = System.nanoTime();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int w = 0; w < concurrency; w++) {
@@ -176,6 +181,7 @@ final class LoadCommand implements Callable<Integer> {
         ObjectNode r = JSON.createObjectNode();
         r.put("url", target.toString());
         r.put("requests", requests);
+        r.put("warmup_requests", warmup);
         r.put("concurrency", concurrency);
         r.put("malformed_percent", malformedPercent);
         r.put("distinct_sentences", texts.size());
@@ -209,6 +215,33 @@ final class LoadCommand implements Callable<Integer> {
         boolean failed = fiveXX > 0 || connectionErrors.get() > 0 || timeouts.get() > 0 || mismatches.get() > 0 || badMalformed.get() > 0
                 || (!expectOverload && tooMany > 0) || (expectOverload && okValid.get() == 0);
         return failed ? 1 : 0;
+    }
+
+    /** --warmup: valid requests from --concurrency connections, answers discarded, before the timed run. */
+    private void warmUp(HttpClient client, URI target, List<String> texts, boolean tei) {
+        if (warmup < 0) {
+            throw new IllegalArgumentException("--warmup must be 0 or more, not " + warmup);
+        }
+        AtomicLong next = new AtomicLong();
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < concurrency; w++) {
+                workers.submit(() -> {
+                    for (long k; (k = next.getAndIncrement()) < warmup; ) {
+                        HttpRequest req = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(timeoutSeconds))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body(texts.get((int) (k % texts.size())), tei))).build();
+                        try {
+                            client.send(req, HttpResponse.BodyHandlers.discarding());
+                        } catch (java.io.IOException e) {
+                            // the timed run counts connection problems; a warm-up only warms
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                });
+            }
+        }
     }
 
     private String body(String sentence, boolean tei) {
