@@ -131,6 +131,7 @@ final class LoadCommand implements Callable<Integer> {
         String[] firstProblem = new String[1];
         float[][] want = expected;
         warmUp(client, target, texts, tei);
+        Duration clientCpu0 = cpu(ProcessHandle.current().pid()), serverCpu0 = serverPid == null ? null : cpu(serverPid);
         long t0 = System.nanoTime();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int w = 0; w < concurrency; w++) {
@@ -175,6 +176,7 @@ final class LoadCommand implements Callable<Integer> {
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
+        Duration clientCpu = minus(cpu(ProcessHandle.current().pid()), clientCpu0), serverCpu = serverPid == null ? null : minus(cpu(serverPid), serverCpu0);
         long[] lat = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
         int fiveXX = statuses.entrySet().stream().filter(e -> e.getKey() >= 500).mapToInt(e -> e.getValue().get()).sum();
         int tooMany = statuses.getOrDefault(429, new AtomicInteger()).get();
@@ -203,6 +205,13 @@ final class LoadCommand implements Callable<Integer> {
         if (serverPid != null) {
             r.put("server_rss_peak_mb", BenchCommand.procStatusMb(serverPid, "VmHWM"));
             r.put("server_rss_mb", BenchCommand.procStatusMb(serverPid, "VmRSS"));
+            if (serverCpu != null) { // where the CPU went during the timed run: the server's per answered sentence
+                r.put("server_cpu_s", serverCpu.toMillis() / 1e3);
+                r.put("server_cpu_ms_per_sentence", okValid.get() == 0 ? Double.NaN : serverCpu.toMillis() / (double) okValid.get());
+            }
+        }
+        if (clientCpu != null) {
+            r.put("client_cpu_s", clientCpu.toMillis() / 1e3); // this process's, on the same machine as a loopback server
         }
         if (firstProblem[0] != null) {
             r.put("first_problem", firstProblem[0]);
@@ -215,6 +224,15 @@ final class LoadCommand implements Callable<Integer> {
         boolean failed = fiveXX > 0 || connectionErrors.get() > 0 || timeouts.get() > 0 || mismatches.get() > 0 || badMalformed.get() > 0
                 || (!expectOverload && tooMany > 0) || (expectOverload && okValid.get() == 0);
         return failed ? 1 : 0;
+    }
+
+    /** A process's CPU time so far (user + system), or null where the OS does not say. */
+    private static Duration cpu(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).orElse(null);
+    }
+
+    private static Duration minus(Duration end, Duration start) {
+        return end == null || start == null ? null : end.minus(start);
     }
 
     /** --warmup: valid requests from --concurrency connections, answers discarded, before the timed run. */
