@@ -178,7 +178,11 @@ public final class EmbeddingServer implements AutoCloseable {
             if (!res.isSent()) {
                 res.header(HeaderNames.CONNECTION, "close");
                 res.status(Status.create(status, "Client Closed Request"));
-                res.send();
+                try {
+                    res.send();
+                } catch (RuntimeException gone) {
+                    // the socket is already closed: there was never anyone to tell
+                }
             }
         } catch (ApiException e) {
             status = openAiShape ? e.status : e.teiStatus();
