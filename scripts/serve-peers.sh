@@ -9,9 +9,10 @@
 # llama.cpp answers one request at a time whatever the concurrency, so its runs send PEER_REQUESTS (default 256).
 # Usage: bash scripts/serve-peers.sh [OUTDIR]   (MODEL, THREADS, LIMIT, REQUESTS, PEER_REQUESTS, ROUNDS, CLIENTS, VARIANTS
 # from the environment)
-# The summary (medians over rounds) goes to OUTDIR/summary.md.
+# The summary (medians over rounds, read with jq) goes to OUTDIR/summary.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v jq > /dev/null || { echo "serve-peers: needs jq (the summary reads the JSON reports)" >&2; exit 2; }
 OUT=${1:-target/serve-peers}
 MODEL=${MODEL:-smollm2-135m}
 THREADS=${THREADS:-2}

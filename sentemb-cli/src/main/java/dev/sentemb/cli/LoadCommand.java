@@ -102,6 +102,9 @@ final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (warmup < 0) {
+            throw new IllegalArgumentException("--warmup must be 0 or more, not " + warmup);
+        }
         List<String> sentences = input != null ? Files.readAllLines(input, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList()
                 : BenchCommand.stsbTest(DataDir.resolve(data));
         if (limit > 0 && sentences.size() > limit) {
@@ -141,8 +144,7 @@ final class LoadCommand implements Callable<Integer> {
                         boolean malformed = (i * 37L % 100) < malformedPercent; // spread evenly over the run
                         int s = i % texts.size();
                         String body = malformed ? MALFORMED[i % MALFORMED.length] : body(texts.get(s), tei);
-                        HttpRequest req = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(timeoutSeconds))
-                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                        HttpRequest req = request(target, body);
                         long start = System.nanoTime();
                         try {
                             HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
@@ -237,17 +239,12 @@ final class LoadCommand implements Callable<Integer> {
 
     /** --warmup: valid requests from --concurrency connections, answers discarded, before the timed run. */
     private void warmUp(HttpClient client, URI target, List<String> texts, boolean tei) {
-        if (warmup < 0) {
-            throw new IllegalArgumentException("--warmup must be 0 or more, not " + warmup);
-        }
         AtomicLong next = new AtomicLong();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int w = 0; w < concurrency; w++) {
                 workers.submit(() -> {
                     for (long k; (k = next.getAndIncrement()) < warmup; ) {
-                        HttpRequest req = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(timeoutSeconds))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body(texts.get((int) (k % texts.size())), tei))).build();
+                        HttpRequest req = request(target, body(texts.get((int) (k % texts.size())), tei));
                         try {
                             client.send(req, HttpResponse.BodyHandlers.discarding());
                         } catch (java.io.IOException e) {
@@ -260,6 +257,11 @@ final class LoadCommand implements Callable<Integer> {
                 });
             }
         }
+    }
+
+    private HttpRequest request(URI target, String body) {
+        return HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(timeoutSeconds)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private String body(String sentence, boolean tei) {

@@ -136,8 +136,9 @@ public final class SentembSpark {
 
         /** What the encoder runs: the named strategy, or PromptEOL with this template, pooling and layer. */
         EmbeddingStrategy embeddingStrategy() {
-            if (strategy != null && !Strategies.require(strategy).promptFamily()) {
-                return Strategies.require(strategy).strategy();
+            Strategies.Named named = strategy == null ? null : Strategies.require(strategy);
+            if (named != null && !named.promptFamily()) {
+                return named.strategy();
             }
             return new PromptEolStrategy(Templates.resolve(template), pooling, layer);
         }
