@@ -43,14 +43,14 @@ public final class KernelReport {
             String impl = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
             double ms = r.getPrimaryResult().getScore();
             double gflops = 2.0 * t * n * k / (ms * 1e6);
-            String key = model + tensor + t + threads;
-            if (impl.equals("openblas")) blas.put(key, gflops);
+            String key = model + tensor + t + threads + (impl.startsWith("backward") ? "/backward" : "");
+            if (impl.equals("openblas") || impl.equals("backwardOpenblas")) blas.put(key, gflops);
             lines.add(new String[] {key, String.format(Locale.ROOT, "%-14s %-9s %6d %6d %6d %3d  %-14s %9.3f %8.1f %7.0f%%",
                     model, tensor, t, n, k, threads, impl, ms, gflops, 100 * gflops / (peakPerCore * threads)), Double.toString(gflops), impl});
         }
         for (String[] l : lines) {
             Double b = blas.get(l[0]);
-            String ratio = b == null || l[3].equals("openblas") ? "" : String.format(Locale.ROOT, "  %.2f× OpenBLAS", Double.parseDouble(l[2]) / b);
+            String ratio = b == null || l[3].equals("openblas") || l[3].equals("backwardOpenblas") ? "" : String.format(Locale.ROOT, "  %.2f× OpenBLAS", Double.parseDouble(l[2]) / b);
             System.out.println(l[1] + ratio);
         }
         if (!others.isEmpty()) {

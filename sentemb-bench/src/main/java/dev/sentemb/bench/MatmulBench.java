@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One prefill product out[T×N] = x[T×K]·Wᵀ on a real weight of a real model (layer 0's tensor of that
  * name, so its real shape and storage type): sentemb's kernel on the weight as stored (decoded per
- * tile), the same kernel on the weight expanded to fp32, and OpenBLAS sgemm on that fp32 copy.
+ * tile), the same kernel on the weight expanded to fp32, and OpenBLAS sgemm on that fp32 copy; and
+ * training's input gradient dx = dy·W beside OpenBLAS's (the {@code backward*} pair).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,9 +51,11 @@ public class MatmulBench {
     private WeightMatrix fp32;
     private float[] x;
     private float[] out;
+    private float[] dy;
+    private float[] dx;
     private Arena arena;
     private OpenBlas blas;
-    private MemorySegment xs, ws, os;
+    private MemorySegment xs, ws, os, dys, dxs;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -65,12 +68,17 @@ public class MatmulBench {
         x = new float[tokens * stored.cols()];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
         out = new float[tokens * stored.rows()];
+        dy = new float[tokens * stored.rows()];
+        for (int i = 0; i < dy.length; i++) dy[i] = (float) r.nextGaussian();
+        dx = new float[tokens * stored.cols()];
         kernels = Kernels.vector(threads);
         blas = OpenBlas.load(threads).orElse(null);
         arena = Arena.ofShared();
         xs = arena.allocateFrom(ValueLayout.JAVA_FLOAT, x);
         ws = arena.allocateFrom(ValueLayout.JAVA_FLOAT, w);
         os = arena.allocate(ValueLayout.JAVA_FLOAT, out.length);
+        dys = arena.allocateFrom(ValueLayout.JAVA_FLOAT, dy);
+        dxs = arena.allocate(ValueLayout.JAVA_FLOAT, dx.length);
     }
 
     @TearDown(Level.Trial)
@@ -102,6 +110,23 @@ public class MatmulBench {
         }
         blas.matmulTransB(xs, ws, os, tokens, stored.rows(), stored.cols());
         return os;
+    }
+
+    /** Training's input gradient dx[T×K] = dy[T×N]·W through the weight as stored (the same FLOPs as the forward). */
+    @Benchmark
+    public float[] backwardStored() {
+        kernels.matmulTransposed(dy, tokens, stored, dx);
+        return dx;
+    }
+
+    /** OpenBLAS sgemm of the same input gradient on the fp32 copy. */
+    @Benchmark
+    public MemorySegment backwardOpenblas() {
+        if (blas == null) {
+            throw new IllegalStateException("no libopenblas found (install libopenblas0-pthread, or set -Dsentemb.openblas=PATH)");
+        }
+        blas.matmul(dys, ws, dxs, tokens, stored.rows(), stored.cols());
+        return dxs;
     }
 
     static Path modelPath(String name) {

@@ -52,6 +52,15 @@ final class OpenBlas {
         return Optional.empty();
     }
 
+    /** c[M×K] = a[M×N] · b with b [N×K] (row-major; the input gradient Kernels.matmulTransposed computes). */
+    void matmul(MemorySegment a, MemorySegment b, MemorySegment c, int m, int n, int k) {
+        try {
+            sgemm.invokeExact(ROW_MAJOR, NO_TRANS, NO_TRANS, m, k, n, 1f, a, n, b, k, 0f, c, k);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_sgemm failed", t);
+        }
+    }
+
     /** c[M×N] = a[M×K] · bᵀ with b [N×K] (row-major; the same product as Kernels.matmul). */
     void matmulTransB(MemorySegment a, MemorySegment b, MemorySegment c, int m, int n, int k) {
         try {

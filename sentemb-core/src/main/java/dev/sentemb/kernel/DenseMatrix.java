@@ -21,6 +21,20 @@ public record DenseMatrix(float[] data, int rows, int cols) implements WeightMat
     }
 
     @Override
+    public int blockWidth() {
+        return 1;
+    }
+
+    @Override
+    public void decodeColumns(int firstRow, int count, int col0, int width, float[] dst, int dstOffset) {
+        Objects.checkFromIndexSize(firstRow, count, rows);
+        Objects.checkFromIndexSize(col0, width, cols);
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(data, (firstRow + i) * cols + col0, dst, dstOffset + i * width, width);
+        }
+    }
+
+    @Override
     public String encoding() {
         return "F32";
     }

@@ -213,7 +213,7 @@ final class Matmul {
     }
 
     /** The micro-kernel for a tile of {@code m} rows ({@link #SHAPE} is a constant: the JIT keeps one branch). */
-    private static void tile(int m, float[] x, int k, MemorySegment b, int t0, int rows, float[] dst, int dstOff, int stride) {
+    static void tile(int m, float[] x, int k, MemorySegment b, int t0, int rows, float[] dst, int dstOff, int stride) {
         if (m == MR) {
             switch (SHAPE) {
                 case 42 -> MicroKernels.tile4x2(x, k, b, t0, rows, dst, dstOff, stride);

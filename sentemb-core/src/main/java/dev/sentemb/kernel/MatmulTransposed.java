@@ -1,35 +1,38 @@
 package dev.sentemb.kernel;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The two products backpropagation adds to the forward's {@code x · Wᵀ}, on one register-tiled kernel:
+ * The two products backpropagation adds to the forward's {@code x · Wᵀ}:
  *
  * <ul>
  *   <li>{@link #multiply}: the input gradient of a linear layer, {@code out[T×K] = dy[T×N] · W} for a frozen
- *       W[N×K] in any encoding, never expanded: each thread decodes {@link #PANEL} rows at a time (row-major,
- *       so a decoded row is already k-contiguous, exactly what the tile reads) and sweeps its own block of
- *       tokens through them. Threads split the tokens, so none writes another's output; each decodes the
- *       whole matrix once (~1 ns a weight against 2·T flops a weight: a few percent at training's
- *       hundreds of tokens per micro-batch).</li>
+ *       W[N×K] in any encoding, never expanded. It runs on the forward's own micro-tiles ({@link Matmul#tile}):
+ *       the product's "panel" for output columns c.. is W[0..N, c..c+NR], which a row-major W already holds
+ *       k-contiguous, so a thread decodes a block-aligned strip of W's columns for every row (each weight
+ *       once: {@link WeightMatrix#decodeColumns}), lays it out as the tiles read a panel and sweeps the tokens
+ *       through it, reducing over all N at once. Threads split the column strips (and the tokens where
+ *       strips are few), so none writes another's output.</li>
  *   <li>{@link #accumulateAtB}: a weight gradient {@code G[N×K] += α · aᵀ · b} from a[T×N] and b[T×K], summed
- *       over the tokens without transposing either; threads split G's rows.</li>
+ *       over the tokens without transposing either; threads split G's rows. Its tile is 4 output rows ×
+ *       {@link #NV} vectors (12 accumulators on AVX-512, 8 on AVX2's 16 registers), one broadcast per row.</li>
  * </ul>
- *
- * The tile is 4 output rows × {@link #NV} vectors (12 accumulators on AVX-512, 8 on AVX2's 16 registers),
- * accumulating over the reduction index one broadcast per row. It is not the forward's tile: these
- * products read rows of W (or of b) as they lie, k-contiguous, and were measured with this shape.
  */
 final class MatmulTransposed {
     private static final VectorSpecies<Float> S = Matmul.S;
     private static final int L = S.length();
-    /** Rows per tile. */
+    /** Rows per {@link #accumulateAtB} tile. */
     private static final int MR = 4;
     /** Vectors per tile row: 3 where there are 32 vector registers, 2 on AVX2's 16 (its tiles keep 4·NV + NV + 1 live). */
     private static final int NV = L == 8 ? 2 : 3;
-    /** Weight rows decoded at once: 64 rows of K ≤ 8,960 floats stay within L2. */
-    static final int PANEL = 64;
+    /** Columns of the forward tile's panel. */
+    private static final int NR = Matmul.NR;
+    /** Weight rows decoded per call while a strip is laid out. */
+    private static final int CHUNK = 64;
 
     private MatmulTransposed() {}
 
@@ -40,24 +43,111 @@ final class MatmulTransposed {
             throw new IllegalArgumentException("matmulTransposed shapes: dy has " + dy.length + " values for " + rows + "x" + n
                     + ", out has " + out.length + " for " + rows + "x" + k);
         }
-        java.util.Arrays.fill(out, 0, rows * k, 0f);
         if (rows == 0) {
             return;
         }
-        int tiles = (rows + MR - 1) / MR;
-        int chunks = Math.min(parallel.threads(), tiles);
-        parallel.forEach(chunks, () -> new float[PANEL * k], (panel, c) -> {
-            int t0 = (int) ((long) tiles * c / chunks) * MR;
-            int t1 = Math.min(rows, (int) ((long) tiles * (c + 1) / chunks) * MR);
-            for (int n0 = 0; n0 < n; n0 += PANEL) {
-                int nr = Math.min(PANEL, n - n0);
-                w.decodeRows(n0, nr, panel, 0);
-                for (int t = t0; t < t1; t += MR) {
-                    // out rows t.. += Σ_j dy[t][n0 + j] · panel[j][·]: x(row r, j) = dy[(t + r)·n + n0 + j]
-                    rows(dy, t * n + n0, n, 1, Math.min(MR, t1 - t), nr, panel, 0, k, k, 1f, out, t * k);
+        int width = stripWidth(w.blockWidth(), k);
+        int strips = Math.ceilDiv(k, width);
+        int rowBlocks = Math.max(1, Math.min(Math.ceilDiv(rows, 4 * Matmul.MR), Math.ceilDiv(2 * parallel.threads(), strips)));
+        int blockRows = Math.ceilDiv(Math.ceilDiv(rows, rowBlocks), Matmul.MR) * Matmul.MR;
+        int blocks = Math.ceilDiv(rows, blockRows);
+        int panels = Math.ceilDiv(width, NR);
+        parallel.forEach(strips * blocks, () -> Strip.get(n, width, panels), (strip, item) -> {
+            int c0 = (item % strips) * width;
+            int from = (item / strips) * blockRows;
+            strip.load(w, c0, Math.min(width, k - c0));
+            for (int p = 0; p < panels && c0 + p * NR < k; p++) {
+                int col = c0 + p * NR;
+                int cols = Math.min(NR, k - col);
+                MemorySegment panel = strip.panel(p);
+                for (int t0 = from, to = Math.min(rows, from + blockRows); t0 < to; ) {
+                    int m = Matmul.tileRows(to - t0);
+                    if (cols == NR) {
+                        Matmul.tile(m, dy, n, panel, t0, rows, out, t0 * k + col, k);
+                    } else { // the last, narrower panel: a full tile into scratch, then its columns
+                        Matmul.tile(m, dy, n, panel, t0, rows, strip.edge, 0, NR);
+                        for (int r = 0; r < Math.min(m, rows - t0); r++) {
+                            System.arraycopy(strip.edge, r * NR, out, (t0 + r) * k + col, cols);
+                        }
+                    }
+                    t0 += m;
                 }
             }
         });
+    }
+
+    /** Columns a thread decodes at once: whole blocks of the encoding and whole panels (the row's rest at its end). */
+    static int stripWidth(int block, int k) {
+        int b = Math.max(1, Math.min(block, k));
+        int lcm = b / gcd(b, NR) * NR;
+        return Math.min(lcm, Math.ceilDiv(k, NR) * NR);
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /**
+     * A thread's strip of W: columns c0 .. c0+width of every row, laid out as forward panels ([N × NR] each,
+     * row n's NR values together; columns past the matrix zero) in a 64-byte aligned segment. Kept per
+     * thread and grown on demand, so a backward pass allocates none of it.
+     */
+    private static final class Strip {
+        private static final ThreadLocal<Strip> OF_THREAD = new ThreadLocal<>();
+        private final float[] decoded;
+        private final float[] staged;
+        private final MemorySegment segment;
+        final float[] edge = new float[Matmul.MR * NR];
+        private int n;
+        private int panels;
+
+        private Strip(int decodedSize, int stagedSize) {
+            decoded = new float[decodedSize];
+            staged = new float[stagedSize];
+            segment = Arena.ofAuto().allocate((long) stagedSize * Float.BYTES, 64);
+        }
+
+        /** This thread's strip, able to hold {@code panels} panels of {@code n} rows. */
+        static Strip get(int n, int width, int panels) {
+            Strip s = OF_THREAD.get();
+            if (s == null || s.decoded.length < CHUNK * width || s.staged.length < panels * n * NR) {
+                int d = Math.max(CHUNK * width, s == null ? 0 : s.decoded.length);
+                int st = Math.max(panels * n * NR, s == null ? 0 : s.staged.length);
+                s = new Strip(d, st);
+                OF_THREAD.set(s);
+            }
+            s.n = n;
+            s.panels = panels;
+            return s;
+        }
+
+        /** Decodes columns c0 .. c0+cols of every row of w and lays them out as panels. */
+        void load(WeightMatrix w, int c0, int cols) {
+            int size = panels * n * NR;
+            if (cols < panels * NR) {
+                java.util.Arrays.fill(staged, 0, size, 0f);
+            }
+            for (int r0 = 0; r0 < n; r0 += CHUNK) {
+                int count = Math.min(CHUNK, n - r0);
+                if (cols == NR && panels == 1) { // one full panel: decoded rows are already its layout
+                    w.decodeColumns(r0, count, c0, cols, staged, r0 * NR);
+                    continue;
+                }
+                w.decodeColumns(r0, count, c0, cols, decoded, 0);
+                for (int p = 0; p * NR < cols; p++) {
+                    int len = Math.min(NR, cols - p * NR);
+                    int dst = (p * n + r0) * NR;
+                    for (int j = 0; j < count; j++) {
+                        System.arraycopy(decoded, j * cols + p * NR, staged, dst + j * NR, len);
+                    }
+                }
+            }
+            MemorySegment.copy(staged, 0, segment, ValueLayout.JAVA_FLOAT, 0, size);
+        }
+
+        MemorySegment panel(int p) {
+            return segment.asSlice((long) p * n * NR * Float.BYTES, (long) n * NR * Float.BYTES);
+        }
     }
 
     /** G[n × k] += α · aᵀ · b for a [T × n] and b [T × k], all row-major. */

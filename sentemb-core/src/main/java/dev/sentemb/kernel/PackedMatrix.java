@@ -141,6 +141,16 @@ public final class PackedMatrix implements WeightMatrix {
     }
 
     @Override
+    public int blockWidth() {
+        return base.blockWidth();
+    }
+
+    @Override
+    public void decodeColumns(int firstRow, int count, int col0, int width, float[] dst, int dstOffset) {
+        base.decodeColumns(firstRow, count, col0, width, dst, dstOffset);
+    }
+
+    @Override
     public String encoding() {
         return base.encoding() + " (packed F32)";
     }

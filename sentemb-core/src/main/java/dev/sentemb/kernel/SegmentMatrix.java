@@ -30,6 +30,21 @@ public record SegmentMatrix(String name, GgmlType type, MemorySegment data, int 
     }
 
     @Override
+    public int blockWidth() {
+        return type.blockSize();
+    }
+
+    @Override
+    public void decodeColumns(int firstRow, int count, int col0, int width, float[] dst, int dstOffset) {
+        java.util.Objects.checkFromIndexSize(firstRow, count, rows());
+        java.util.Objects.checkFromIndexSize(col0, width, cols());
+        long k = cols();
+        for (int i = 0; i < count; i++) {
+            Dequant.dequantize(type, data, (firstRow + i) * k + col0, dst, dstOffset + i * width, width);
+        }
+    }
+
+    @Override
     public String encoding() {
         return type.name();
     }

@@ -214,6 +214,7 @@ class BackwardOpsTest {
     void matmulTransposedIsTheInputGradientOfMatmul() {
         matmulTransposed(7, 70, 37);  // n spans two panels; k has single vectors and a scalar tail
         matmulTransposed(9, 5, 117);  // k: full tiles, a single vector and a tail; a partial tile of rows
+        matmulTransposed(40, 33, 64); // more token tiles than one; k of whole panels (a LoRA rank)
     }
 
     @Test
