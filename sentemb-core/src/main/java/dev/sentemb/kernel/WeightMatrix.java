@@ -4,8 +4,9 @@ package dev.sentemb.kernel;
  * A weight matrix W of {@code rows} × {@code cols} (N × K, row-major: a row is one output feature),
  * kept in whatever encoding it was stored in (fp32, fp16, a quantized block format, ...).
  *
- * <p>Kernels never expand a whole matrix: they ask for a few consecutive rows at a time, decoded to
- * fp32 into a small buffer that is reused across every token of a packed batch. That keeps the
+ * <p>Kernels never expand a whole matrix: they ask for a few consecutive rows at a time (or, for
+ * training's dy·W, a strip of columns of every row), decoded to fp32 into a small buffer that is reused
+ * across every token of a packed batch. That keeps the
  * memory footprint at the size of the file and lets quantized weights feed an fp32 micro-kernel.
  */
 public interface WeightMatrix {
