@@ -91,6 +91,18 @@ public final class Dequant {
     }
 
     /**
+     * Columns {@code col0 .. col0+width-1} of rows {@code firstRow .. firstRow+count-1} of a row-major matrix
+     * with {@code cols} columns stored in {@code type}, into {@code dst[dstOffset ..]} as [count × width]
+     * (col0 and width block-aligned).
+     */
+    public static void dequantizeColumns(GgmlType type, MemorySegment src, int cols, int firstRow, int count, int col0, int width,
+            float[] dst, int dstOffset) {
+        for (int i = 0; i < count; i++) {
+            dequantize(type, src, (long) (firstRow + i) * cols + col0, dst, dstOffset + i * width, width);
+        }
+    }
+
+    /**
      * Decodes row {@code row} of a tensor ({@link GgufTensor#cols()} elements) into
      * {@code dst[off ..]}.
      */
