@@ -121,7 +121,7 @@ final class EvalCommand implements Callable<Integer> {
             Long bytes = Files.isRegularFile(enc.modelPath()) ? Files.size(enc.modelPath()) : null;
             String sha = ModelRegistry.find(modelName).map(KnownModel::sha256).orElse(null);
             EmbeddingCache cache = cacheRoot == null ? null
-                    : new EmbeddingCache(EmbeddingCache.fileFor(cacheRoot, enc.modelPath(), enc.prompt("*sent_0*"),
+                    : new EmbeddingCache(EmbeddingCache.fileFor(cacheRoot, enc.modelPath(), enc.spec(), enc.prompt("*sent_0*"),
                     enc.strategy().boundSettings().isEmpty() ? readout : readout + "@" + enc.strategy().boundSettings())); // two settings never share a cache
             TaskEmbedder embedder = new TaskEmbedder(enc, cache, Progress.forEmbedding());
             if (embedder.resumable() > 0) {

@@ -229,6 +229,11 @@ final class ModelOptions {
         return range() != null ? LayerMeanStrategy.parse(s, range()) : s;
     }
 
+    /** The model, adapter and quantization these options name (what the encoder is opened from). */
+    dev.sentemb.load.ModelSpec spec() {
+        return dev.sentemb.load.ModelSpec.of(model).withAdapter(adapter == null ? null : adapter.toString(), !adapterOnTheFly).withQuantizeQ8(q8);
+    }
+
     Encoder.Builder encoder() {
         Encoder.Builder b = Encoder.builder(model).fetchProgress(Progress.forFetch(model))
                 .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).packedWeights(packedBytes);

@@ -3,6 +3,7 @@ package dev.sentemb.cli;
 import dev.sentemb.embed.Encoder;
 import dev.sentemb.load.ModelStore;
 import dev.sentemb.eval.run.ResumedWork;
+import dev.sentemb.eval.run.WeightsIdentity;
 import dev.sentemb.eval.search.Candidates;
 import dev.sentemb.eval.search.DemoScorer;
 import dev.sentemb.eval.search.DemoSearch;
@@ -67,8 +68,10 @@ final class SearchDemosCommand implements Callable<Integer> {
         List<StsPair> dev = StsData.load(dir, "STSBenchmark-dev").subsets().get(0).pairs();
         List<String> cands = Candidates.read(candidates != null ? candidates : DataDir.resolve(null).getParent().resolve("icl_examples.txt"), limit);
         Path home = ModelStore.standard().home();
+        // an adapter or --q8 changes every score: such a search keeps its own log and is not stored as the model's icl:best
+        String weights = WeightsIdentity.tag(this.model.spec());
         Path logFile = log != null ? log : home.resolve("demos").resolve(DemoStore.fileFor(home, model).getFileName().toString().replace(".json", "")
-                + (exhaustive ? ".exhaustive.tsv" : ".search.tsv"));
+                + weights + (exhaustive ? ".exhaustive.tsv" : ".search.tsv"));
         ScoreLog scores = ScoreLog.open(logFile);
         if (scores.size() > 0) {
             System.err.printf("sentemb: resuming with %d scores from %s%n", scores.size(), logFile);
@@ -111,7 +114,10 @@ final class SearchDemosCommand implements Callable<Integer> {
                 resumed.seconds(), resumed.untimed() > 0 ? ", " + resumed.untimed() + " of those untimed" : "");
         System.out.printf(Locale.ROOT, "best (STS-B dev Spearman %.2f on %d pairs, %.0f s%s):%n%s%n", best.spearman(), best.pairs(), total, earlier,
                 best.template());
-        if (!noStore) {
+        if (!noStore && !weights.isEmpty()) {
+            System.err.println("sentemb: not stored as --template icl:best for " + model + ": that is the plain model's, and this search ran with "
+                    + (this.model.adapter != null ? "an adapter" : "--q8") + "; use the template printed above");
+        } else if (!noStore) {
             DemoStore.save(home, model, ranking, total, resumed);
             System.err.println("sentemb: stored as --template icl:best for " + model + " in " + DemoStore.fileFor(home, model));
         }

@@ -66,6 +66,72 @@ class HfCliTest {
         }
     }
 
+    /**
+     * The evaluation cache is keyed on the adapter as much as on the model file: an adapter run never resumes
+     * from the plain model's vectors (it once did, and reported the plain model's scores), resumes from its own,
+     * and merged and on-the-fly application keep separate caches.
+     */
+    @Test
+    void evalWithAnAdapterNeverResumesFromThePlainModelsCache() throws Exception {
+        Path stsb = dir.resolve("senteval/STS/STSBenchmark");
+        Files.createDirectories(stsb);
+        java.util.List<String> pairs = Files.readAllLines(dev.sentemb.testing.TestModels.shared().resolve("data/senteval/STS/STSBenchmark/sts-test.csv"),
+                StandardCharsets.UTF_8);
+        Files.write(stsb.resolve("sts-test.csv"), pairs.subList(0, 40), StandardCharsets.UTF_8);
+        Path caches = dir.resolve("caches");
+        java.util.function.BiFunction<String, String[], JsonNode> eval = (name, extra) -> {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("eval", "--model", HF.resolve("llama").toString(),
+                    "--data", dir.resolve("senteval").toString(), "--tasks", "STSBenchmark", "--cache-dir", caches.toString(),
+                    "--threads", "2", "--output", dir.resolve(name).toString()));
+            args.addAll(java.util.List.of(extra));
+            String[] r = run(args.toArray(String[]::new));
+            assertEquals("0", r[0], name);
+            try {
+                return new ObjectMapper().readTree(dir.resolve(name).toFile());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        String lora = HF.resolve("llama-lora").toString();
+        JsonNode plain = eval.apply("plain.json", new String[0]);
+        JsonNode adapted = eval.apply("adapted.json", new String[] {"--adapter", lora});
+        assertTrue(adapted.get("resumed").isNull(), "resumed the plain model's vectors: " + adapted.get("resumed"));
+        assertTrue(!plain.get("sts").equals(adapted.get("sts")), "the adapter changes the scores: " + plain.get("sts"));
+        JsonNode again = eval.apply("again.json", new String[] {"--adapter", lora});
+        assertEquals(adapted.get("sentences").asInt(), again.get("resumed").get("count").asInt());
+        assertEquals(adapted.get("sts"), again.get("sts"));
+        eval.apply("fly.json", new String[] {"--adapter", lora, "--adapter-on-the-fly"});
+        try (var files = Files.list(caches)) {
+            assertEquals(3, files.count(), "plain, merged adapter, adapter on the fly");
+        }
+    }
+
+    /** A demonstration search with an adapter keeps its own score log and does not become the plain model's icl:best. */
+    @Test
+    void searchDemosWithAnAdapterIsNotStoredAsThePlainModelsBest() throws Exception {
+        Path stsb = dir.resolve("senteval/STS/STSBenchmark");
+        Files.createDirectories(stsb);
+        Path shared = dev.sentemb.testing.TestModels.shared().resolve("data");
+        Files.write(stsb.resolve("sts-dev.csv"), Files.readAllLines(shared.resolve("senteval/STS/STSBenchmark/sts-dev.csv")).subList(0, 12));
+        Path cands = dir.resolve("cands.txt");
+        Files.write(cands, Files.readAllLines(shared.resolve("icl_examples.txt")).subList(0, 2));
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] r;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            r = run("search-demos", "--model", HF.resolve("llama").toString(), "--adapter", HF.resolve("llama-lora").toString(),
+                    "--data", dir.resolve("senteval").toString(), "--candidates", cands.toString(), "--budget", "6", "--eta", "2",
+                    "--log", dir.resolve("log.tsv").toString(), "--output", dir.resolve("rank.tsv").toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals("0", r[0], e);
+        assertTrue(e.contains("not stored as --template icl:best for " + HF.resolve("llama") + ": that is the plain model's, and this search ran with an adapter"), e);
+        assertEquals(2, Files.readAllLines(dir.resolve("rank.tsv")).size());
+    }
+
     @Test
     void tokenizeAndInfoOnAnOptDirectory() throws Exception {
         Path in = dir.resolve("in.txt");

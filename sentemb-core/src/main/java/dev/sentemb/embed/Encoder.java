@@ -327,6 +327,11 @@ public final class Encoder implements AutoCloseable {
         return runtime.loaded().path();
     }
 
+    /** The spec the model was opened from (its adapter and quantization change the vectors as much as the file). */
+    public ModelSpec spec() {
+        return runtime.loaded().spec();
+    }
+
     @Override
     public void close() {
         if (ownsRuntime) {

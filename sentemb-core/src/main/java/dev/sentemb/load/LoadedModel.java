@@ -26,11 +26,12 @@ import java.util.stream.Stream;
  */
 public final class LoadedModel implements AutoCloseable {
     private final Path path;
+    private final ModelSpec spec;
     private final AutoCloseable weights;
     private final Tokenizer tokenizer;
     private final TransformerModel model;
 
-    private LoadedModel(Path path, AutoCloseable weights, Tokenizer tokenizer, TransformerModel model) {
+    private LoadedModel(Path path, ModelSpec spec, AutoCloseable weights, Tokenizer tokenizer, TransformerModel model) {
         int rows = model.config().vocabSize();
         if (tokenizer.vocabSize() > rows) {
             model.close();
@@ -39,6 +40,7 @@ public final class LoadedModel implements AutoCloseable {
                     + " tokens but the token embedding has " + rows + " rows; every token id needs a row");
         }
         this.path = path;
+        this.spec = spec;
         this.weights = weights;
         this.tokenizer = tokenizer;
         this.model = model;
@@ -73,7 +75,7 @@ public final class LoadedModel implements AutoCloseable {
             try {
                 Tokenizer tok = HfTokenizers.fromDirectory(path);
                 LoraAdapter lora = adapter == null ? null : adapter.get();
-                return new LoadedModel(path, ckpt, tok, HfModels.load(ckpt, kernels, spec.quantizeQ8(), lora, spec.packedBytes()));
+                return new LoadedModel(path, spec, ckpt, tok, HfModels.load(ckpt, kernels, spec.quantizeQ8(), lora, spec.packedBytes()));
             } catch (RuntimeException e) {
                 ckpt.close();
                 throw e;
@@ -86,7 +88,7 @@ public final class LoadedModel implements AutoCloseable {
         GgufFile f = GgufFile.open(path);
         try {
             LoraAdapter lora = adapter == null ? null : adapter.get();
-            return new LoadedModel(path, f, Tokenizers.fromGguf(f), ModelLoader.load(f, kernels, lora, spec.packedBytes()));
+            return new LoadedModel(path, spec, f, Tokenizers.fromGguf(f), ModelLoader.load(f, kernels, lora, spec.packedBytes()));
         } catch (RuntimeException e) {
             f.close();
             throw e;
@@ -96,6 +98,11 @@ public final class LoadedModel implements AutoCloseable {
     /** The model's GGUF file or Hugging Face directory. */
     public Path path() {
         return path;
+    }
+
+    /** What this model was opened from: its adapter, merged or not, and the quantization on load. */
+    public ModelSpec spec() {
+        return spec;
     }
 
     public Tokenizer tokenizer() {

@@ -3,6 +3,7 @@ package dev.sentemb.eval.run;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sentemb.load.ModelSpec;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,15 +33,22 @@ public final class EmbeddingCache {
     }
 
     /**
-     * The cache of one model file, prompt form (the template around {@code *sent_0*}) and read-out
-     * ({@code pooling}, plus the layer when it is not the final one), under {@code dir}: named after the
-     * model file and a hash of what would change the vectors.
+     * The cache of one model file opened from {@code spec}, prompt form (the template around {@code *sent_0*})
+     * and read-out ({@code pooling}, plus the layer when it is not the final one), under {@code dir}: named
+     * after the model file and a hash of what would change the vectors, including what the spec puts on top
+     * of the file: the adapter (by its files' bytes, so a retrained adapter in the same directory gets a new
+     * cache; merged or applied on the fly) and quantization on load. A spec with neither has the key a plain
+     * model always had, so existing caches stay valid.
      */
-    public static Path fileFor(Path dir, Path modelFile, String prompt, String readout) {
+    public static Path fileFor(Path dir, Path modelFile, ModelSpec spec, String prompt, String readout) {
+        return fileFor(dir, modelFile, WeightsIdentity.of(spec), prompt, readout);
+    }
+
+    private static Path fileFor(Path dir, Path modelFile, String weights, String prompt, String readout) {
         try {
             long size = Files.size(modelFile); // a directory's own size for a Hugging Face model, as before
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            md.update((modelFile.toAbsolutePath() + "\n" + size + "\n" + prompt + "\n" + readout)
+            md.update((modelFile.toAbsolutePath() + "\n" + size + "\n" + prompt + "\n" + readout + weights)
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             String key = java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
             return dir.resolve(modelFile.getFileName() + "-" + key + ".jsonl");
