@@ -55,11 +55,11 @@ final class MatmulTransposed {
         parallel.forEach(strips * blocks, () -> Strip.get(n, width, panels), (strip, item) -> {
             int c0 = (item % strips) * width;
             int from = (item / strips) * blockRows;
-            strip.load(w, c0, Math.min(width, k - c0));
+            strip.load(w, c0, Math.min(width, k - c0), panels);
             for (int p = 0; p < panels && c0 + p * NR < k; p++) {
                 int col = c0 + p * NR;
                 int cols = Math.min(NR, k - col);
-                MemorySegment panel = strip.panel(p);
+                MemorySegment panel = strip.panel(p, n);
                 for (int t0 = from, to = Math.min(rows, from + blockRows); t0 < to; ) {
                     int m = Matmul.tileRows(to - t0);
                     if (cols == NR) {
@@ -90,7 +90,8 @@ final class MatmulTransposed {
     /**
      * A thread's strip of W: columns c0 .. c0+width of every row, laid out as forward panels ([N × NR] each,
      * row n's NR values together; columns past the matrix zero) in a 64-byte aligned segment. Kept per
-     * thread and grown on demand, so a backward pass allocates none of it.
+     * thread and grown on demand, so a backward pass allocates none of it; it holds no shape of its own (each
+     * item passes its matrix's), so a thread may serve the items of two products in turn.
      */
     private static final class Strip {
         private static final ThreadLocal<Strip> OF_THREAD = new ThreadLocal<>();
@@ -98,8 +99,6 @@ final class MatmulTransposed {
         private final float[] staged;
         private final MemorySegment segment;
         final float[] edge = new float[Matmul.MR * NR];
-        private int n;
-        private int panels;
 
         private Strip(int decodedSize, int stagedSize) {
             decoded = new float[decodedSize];
@@ -116,13 +115,12 @@ final class MatmulTransposed {
                 s = new Strip(d, st);
                 OF_THREAD.set(s);
             }
-            s.n = n;
-            s.panels = panels;
             return s;
         }
 
-        /** Decodes columns c0 .. c0+cols of every row of w and lays them out as panels. */
-        void load(WeightMatrix w, int c0, int cols) {
+        /** Decodes columns c0 .. c0+cols of every row of w and lays them out as {@code panels} panels. */
+        void load(WeightMatrix w, int c0, int cols, int panels) {
+            int n = w.rows();
             int size = panels * n * NR;
             if (cols < panels * NR) {
                 java.util.Arrays.fill(staged, 0, size, 0f);
@@ -145,7 +143,7 @@ final class MatmulTransposed {
             MemorySegment.copy(staged, 0, segment, ValueLayout.JAVA_FLOAT, 0, size);
         }
 
-        MemorySegment panel(int p) {
+        MemorySegment panel(int p, int n) {
             return segment.asSlice((long) p * n * NR * Float.BYTES, (long) n * NR * Float.BYTES);
         }
     }

@@ -217,6 +217,42 @@ class BackwardOpsTest {
         matmulTransposed(40, 33, 64); // more token tiles than one; k of whole panels (a LoRA rank)
     }
 
+    /** Two callers' input gradients of different shapes through one pool at once: each bitwise what it gives alone. */
+    @Test
+    void concurrentInputGradientsOfTwoShapesShareThePool() throws Exception {
+        Random r = new Random(8);
+        int[][] shapes = {{37, 70, 96}, {21, 33, 160}}; // rows, n, k
+        float[][] dys = new float[2][], alone = new float[2][];
+        DenseMatrix[] ws = new DenseMatrix[2];
+        for (int i = 0; i < 2; i++) {
+            int[] s = shapes[i];
+            dys[i] = f(random(r, s[0] * s[1]));
+            ws[i] = new DenseMatrix(f(random(r, s[1] * s[2])), s[1], s[2]);
+            alone[i] = new float[s[0] * s[2]];
+            kernels.matmulTransposed(dys[i], s[0], ws[i], alone[i]);
+        }
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> same = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                int c = i;
+                same.add(callers.submit(() -> {
+                    float[] out = new float[alone[c].length];
+                    for (int rep = 0; rep < 200; rep++) {
+                        kernels.matmulTransposed(dys[c], shapes[c][0], ws[c], out);
+                        if (!java.util.Arrays.equals(out, alone[c])) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            assertTrue(same.get(0).get() && same.get(1).get(), "a concurrent product changed another's result");
+        } finally {
+            callers.shutdown();
+        }
+    }
+
     @Test
     void accumulateAtBIsTheWeightGradientOfMatmul() {
         Random r = new Random(6);
