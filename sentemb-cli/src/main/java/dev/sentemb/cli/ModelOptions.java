@@ -235,8 +235,7 @@ final class ModelOptions {
     }
 
     Encoder.Builder encoder() {
-        Encoder.Builder b = Encoder.builder(model).fetchProgress(Progress.forFetch(model))
-                .adapter(adapter).mergeAdapter(!adapterOnTheFly).quantizeQ8(q8).packedWeights(packedBytes);
+        Encoder.Builder b = Encoder.builder(spec()).fetchProgress(Progress.forFetch(model)).packedWeights(packedBytes);
         if (ownStrategy() || range() != null) {
             b.strategy(strategy());
         } else {
