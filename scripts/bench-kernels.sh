@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # JMH benchmarks of the kernels on real model shapes: the matmul beside OpenBLAS sgemm in the same run
-# (MatmulBench), the block decoders (DecodeBench), attention, RMSNorm and SwiGLU (OpsBench).
+# (MatmulBench: sentembStored decodes each panel from the file, sentembPacked runs the tiles alone on a weight
+# packed beforehand, sentembF32 on an fp32 copy), the block decoders (DecodeBench), attention, RMSNorm and SwiGLU (OpsBench).
 #   scripts/bench-kernels.sh [JMH options, e.g. -p tokens=512 -p threads=1,2 -f 1 -wi 3 -i 5] [benchmark regex]
 # Prints GFLOP/s, the fraction of the fp32 FMA peak and the ratio to OpenBLAS (needs libopenblas0-pthread
 # for the OpenBLAS rows), then ns per weight decoded and ns per token of the other kernels.

@@ -3,6 +3,7 @@ package dev.sentemb.bench;
 import dev.sentemb.kernel.DenseMatrix;
 import dev.sentemb.kernel.GgufMatrix;
 import dev.sentemb.kernel.Kernels;
+import dev.sentemb.kernel.PackedMatrix;
 import dev.sentemb.kernel.WeightMatrix;
 import dev.sentemb.weights.GgufFile;
 import java.lang.foreign.Arena;
@@ -49,6 +50,7 @@ public class MatmulBench {
     private Kernels kernels;
     private WeightMatrix stored;
     private WeightMatrix fp32;
+    private WeightMatrix packed;
     private float[] x;
     private float[] out;
     private float[] dy;
@@ -64,6 +66,7 @@ public class MatmulBench {
         float[] w = new float[stored.rows() * stored.cols()];
         stored.decodeRows(0, stored.rows(), w, 0);
         fp32 = new DenseMatrix(w, stored.rows(), stored.cols());
+        packed = PackedMatrix.of(stored);
         Random r = new Random(1);
         x = new float[tokens * stored.cols()];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
@@ -92,6 +95,13 @@ public class MatmulBench {
     @Benchmark
     public float[] sentembStored() {
         kernels.matmul(x, tokens, stored, out);
+        return out;
+    }
+
+    /** sentemb on the weight packed in the kernel's panel layout beforehand (the tiles alone: no decoding, no packing). */
+    @Benchmark
+    public float[] sentembPacked() {
+        kernels.matmul(x, tokens, packed, out);
         return out;
     }
 
