@@ -168,20 +168,20 @@ public final class TransferEvaluator {
             double[] scores = new double[L2_GRID.length];
             for (int r = 0; r < L2_GRID.length; r++) {
                 double l2 = L2_GRID[r];
-                double mean = IntStream.range(0, inner.size()).parallel().mapToDouble(f -> {
+                double[] accuracies = IntStream.range(0, inner.size()).parallel().mapToDouble(f -> {
                     StratifiedFolds.Split s = inner.get(f);
                     int[] tr = pick(outer.train(), s.train());
                     int[] te = pick(outer.train(), s.test());
                     return fit(d, y, classes, tr, te, l2).accuracy(d, y, te);
-                }).sum() / inner.size();
-                scores[r] = round2(100 * mean);
+                }).toArray();
+                scores[r] = npRound2(100 * npMean(accuracies));
             }
             int best = argmax(scores);
             chosen.add(L2_GRID[best]);
             dev.add(scores[best]);
             test.add(round2(100 * fit(d, y, classes, outer.train(), null, L2_GRID[best]).accuracy(d, y, outer.test())));
         }
-        return new TransferResult(name, round2(mean(dev)), round2(mean(test)), x.length, x.length, null, chosen);
+        return new TransferResult(name, npRound2(npMean(unbox(dev))), npRound2(npMean(unbox(test))), x.length, x.length, null, chosen);
     }
 
     /** TREC, MRPC: pick λ by k-fold on train, fit on all of train, score test. */
@@ -193,9 +193,9 @@ public final class TransferEvaluator {
         double[] scores = new double[L2_GRID.length];
         for (int r = 0; r < L2_GRID.length; r++) {
             double l2 = L2_GRID[r];
-            double mean = folds.parallelStream()
-                    .mapToDouble(s -> fit(d, trainY, classes, s.train(), s.test(), l2).accuracy(d, trainY, s.test())).sum() / folds.size();
-            scores[r] = round2(100 * mean);
+            double[] accuracies = folds.parallelStream()
+                    .mapToDouble(s -> fit(d, trainY, classes, s.train(), s.test(), l2).accuracy(d, trainY, s.test())).toArray();
+            scores[r] = npRound2(100 * npMean(accuracies));
         }
         int best = argmax(scores);
         Fitted clf = fit(d, trainY, classes, all(trainY.length), null, L2_GRID[best]);
@@ -281,9 +281,63 @@ public final class TransferEvaluator {
         return tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
     }
 
-    /** Python's {@code round(x, 2)}: the exact binary value rounded, ties to even. */
+    /**
+     * Python's {@code round(x, 2)} of a Python float: the exact binary value rounded, ties to even. SentEval rounds
+     * single scores ({@code round(100*clf.score(..), 2)}) this way.
+     */
     static double round2(double x) {
         return new BigDecimal(x).setScale(2, RoundingMode.HALF_EVEN).doubleValue();
+    }
+
+    /**
+     * {@code round(x, 2)} of a numpy float64, which numpy does as {@code rint(x·100)/100}: SentEval rounds its means
+     * ({@code round(100*np.mean(..), 2)}) this way. The two differ where x·100 lands on a half: a mean of ten
+     * two-decimal fold scores, 92.41499999999999, is 92.42 here and 92.41 by {@link #round2}.
+     */
+    static double npRound2(double x) {
+        return Math.rint(x * 100) / 100;
+    }
+
+    /** {@code np.mean(a)} of a float64 array: numpy's pairwise sum (below), divided by the length. */
+    static double npMean(double[] a) {
+        return npSum(a, 0, a.length) / a.length;
+    }
+
+    /**
+     * numpy's pairwise summation of float64 (its {@code add.reduce}): fewer than 8 values in order; up to 128 in eight
+     * interleaved partial sums combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), the rest added in order; more split
+     * at a multiple of 8 near the middle. Ten fold scores do not sum to the same bits in order.
+     */
+    static double npSum(double[] a, int from, int n) {
+        if (n < 8) {
+            double s = 0; // numpy starts from -0.0; the same for any sum of scores
+            for (int i = 0; i < n; i++) {
+                s += a[from + i];
+            }
+            return s;
+        }
+        if (n <= 128) {
+            double[] r = new double[8];
+            System.arraycopy(a, from, r, 0, 8);
+            int i = 8;
+            for (; i < n - n % 8; i += 8) {
+                for (int j = 0; j < 8; j++) {
+                    r[j] += a[from + i + j];
+                }
+            }
+            double s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+            for (; i < n; i++) {
+                s += a[from + i];
+            }
+            return s;
+        }
+        int half = n / 2;
+        half -= half % 8;
+        return npSum(a, from, half) + npSum(a, from + half, n - half);
+    }
+
+    private static double[] unbox(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static int argmax(double[] s) {
@@ -294,10 +348,6 @@ public final class TransferEvaluator {
             }
         }
         return b;
-    }
-
-    private static double mean(List<Double> xs) {
-        return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     private static int[] pick(int[] a, int[] idx) {

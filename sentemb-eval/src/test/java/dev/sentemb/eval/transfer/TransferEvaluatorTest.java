@@ -140,4 +140,27 @@ class TransferEvaluatorTest {
         assertEquals(0.68, TransferEvaluator.round2(0.675), 0); // 0.675 is 0.67500000000000004…
         assertEquals(81.23, TransferEvaluator.round2(81.2349), 0);
     }
+
+    /**
+     * SentEval's means are numpy's: {@code round(np.mean(scores), 2)} sums pairwise and rounds as rint(x·100)/100.
+     * Expected values from numpy 2.4.6: the first list is smollm2-135m's ten SUBJ outer-fold dev scores (the
+     * reference reported 92.42, Python's rounding of the same mean gives 92.41); in the second, summing in order
+     * gives 86.43500000000002 (→ 86.44) where numpy's pairwise sum gives 86.43499999999999 (→ 86.43).
+     */
+    @Test
+    void meansRoundLikeNumpy() {
+        double[] subj = {92.19, 92.42, 92.52, 92.43, 92.59, 92.57, 92.53, 92.32, 92.17, 92.41};
+        assertEquals(92.41499999999999, TransferEvaluator.npMean(subj), 0);
+        assertEquals(92.42, TransferEvaluator.npRound2(TransferEvaluator.npMean(subj)), 0);
+        assertEquals(92.41, TransferEvaluator.round2(TransferEvaluator.npMean(subj)), 0);
+        double[] v = {89.97, 81.82, 92.61, 84.41, 88.5, 85.59, 91.07, 82.99, 83.71, 83.68};
+        double inOrder = 0;
+        for (double x : v) {
+            inOrder += x;
+        }
+        assertEquals(86.43500000000002, inOrder / v.length, 0);
+        assertEquals(86.43499999999999, TransferEvaluator.npMean(v), 0);
+        assertEquals(86.43, TransferEvaluator.npRound2(TransferEvaluator.npMean(v)), 0);
+        assertEquals(2.5, TransferEvaluator.npMean(new double[] {1, 2, 3, 4}), 0); // under 8 values: in order
+    }
 }
