@@ -310,7 +310,7 @@ public final class TransferEvaluator {
      */
     static double npSum(double[] a, int from, int n) {
         if (n < 8) {
-            double s = 0; // numpy starts from -0.0; the same for any sum of scores
+            double s = 0;
             for (int i = 0; i < n; i++) {
                 s += a[from + i];
             }
