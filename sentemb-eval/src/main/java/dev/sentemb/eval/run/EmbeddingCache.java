@@ -41,10 +41,7 @@ public final class EmbeddingCache {
      * model always had, so existing caches stay valid.
      */
     public static Path fileFor(Path dir, Path modelFile, ModelSpec spec, String prompt, String readout) {
-        return fileFor(dir, modelFile, WeightsIdentity.of(spec), prompt, readout);
-    }
-
-    private static Path fileFor(Path dir, Path modelFile, String weights, String prompt, String readout) {
+        String weights = WeightsIdentity.of(spec);
         try {
             long size = Files.size(modelFile); // a directory's own size for a Hugging Face model, as before
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");

@@ -159,10 +159,12 @@ public final class TransferEvaluator {
     TransferResult innerKFold(String name, float[][] x, int[] y) {
         Data d = new Data(x);
         int classes = classes(y);
-        List<Double> dev = new ArrayList<>();
-        List<Double> test = new ArrayList<>();
+        List<StratifiedFolds.Split> outers = StratifiedFolds.split(y, kfold, SEED);
+        double[] dev = new double[outers.size()];
+        double[] test = new double[outers.size()];
         List<Double> chosen = new ArrayList<>();
-        for (StratifiedFolds.Split outer : StratifiedFolds.split(y, kfold, SEED)) {
+        for (int o = 0; o < outers.size(); o++) {
+            StratifiedFolds.Split outer = outers.get(o);
             int[] trainY = pick(y, outer.train());
             List<StratifiedFolds.Split> inner = StratifiedFolds.split(trainY, kfold, SEED);
             double[] scores = new double[L2_GRID.length];
@@ -178,10 +180,10 @@ public final class TransferEvaluator {
             }
             int best = argmax(scores);
             chosen.add(L2_GRID[best]);
-            dev.add(scores[best]);
-            test.add(round2(100 * fit(d, y, classes, outer.train(), null, L2_GRID[best]).accuracy(d, y, outer.test())));
+            dev[o] = scores[best];
+            test[o] = round2(100 * fit(d, y, classes, outer.train(), null, L2_GRID[best]).accuracy(d, y, outer.test()));
         }
-        return new TransferResult(name, npRound2(npMean(unbox(dev))), npRound2(npMean(unbox(test))), x.length, x.length, null, chosen);
+        return new TransferResult(name, npRound2(npMean(dev)), npRound2(npMean(test)), x.length, x.length, null, chosen);
     }
 
     /** TREC, MRPC: pick λ by k-fold on train, fit on all of train, score test. */
@@ -334,10 +336,6 @@ public final class TransferEvaluator {
         int half = n / 2;
         half -= half % 8;
         return npSum(a, from, half) + npSum(a, from + half, n - half);
-    }
-
-    private static double[] unbox(List<Double> xs) {
-        return xs.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static int argmax(double[] s) {
