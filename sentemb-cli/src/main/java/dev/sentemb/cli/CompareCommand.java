@@ -37,7 +37,7 @@ final class CompareCommand implements Callable<Integer> {
     List<String> models;
 
     @Option(names = "--strategies", defaultValue = "prompteol,pretcot,ke", split = ",", paramLabel = "LIST",
-            description = "Named strategies (prompteol, pretcot, ke, echo, metaeol, tp, cp: as --strategy of eval), comma-separated. Default: ${DEFAULT-VALUE}.")
+            description = "Named strategies (" + dev.sentemb.strategy.Strategies.NAMES + ": as --strategy of eval), comma-separated. Default: ${DEFAULT-VALUE}.")
     List<String> strategies;
 
     @Option(names = "--tasks", defaultValue = "sts", paramLabel = "LIST", description = "As eval's --tasks. Default: ${DEFAULT-VALUE}.")

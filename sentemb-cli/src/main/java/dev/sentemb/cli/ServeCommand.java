@@ -21,7 +21,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "[ALIAS=]MODEL[,template=T][,adapter=DIR][,pooling=P][,strategy=S]",
             description = "A model to serve (repeatable; the first is the default, the others are picked by the request's 'model' field): "
                     + "a registry name, a .gguf path, a Hugging Face directory or cached id, optionally under an alias and with its own "
-                    + "template, adapter, pooling or named strategy (prompteol, pretcot, ke, echo, metaeol, tp, cp). Default: " + ModelRegistry.DEFAULT_MODEL + ".")
+                    + "template, adapter, pooling or named strategy (" + dev.sentemb.strategy.Strategies.NAMES + "). Default: " + ModelRegistry.DEFAULT_MODEL + ".")
     List<String> models = new ArrayList<>();
 
     @Option(names = "--template", defaultValue = "eol", paramLabel = "TEMPLATE",

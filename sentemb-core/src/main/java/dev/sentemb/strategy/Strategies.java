@@ -55,6 +55,9 @@ public final class Strategies {
         }
     }
 
+    /** The names, for help texts (an annotation needs a constant); {@code StrategiesTest} keeps it equal to the registry. */
+    public static final String NAMES = "prompteol, pretcot, ke, echo, metaeol, tp, cp";
+
     private static final Map<String, Named> ALL = new LinkedHashMap<>();
 
     static {

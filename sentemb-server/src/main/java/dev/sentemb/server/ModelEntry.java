@@ -13,7 +13,7 @@ import java.util.Map;
  * @param template a template spec (eol, icl:NAME, icl:best, or a literal), or null for the server's
  * @param adapter  a PEFT adapter directory, or null for the server's
  * @param pooling  last or mean, or null for the server's
- * @param strategy a named strategy (prompteol, pretcot, ke, echo, metaeol, tp, cp), or null: PromptEOL with the template and pooling
+ * @param strategy a named strategy ({@link dev.sentemb.strategy.Strategies#NAMES}), or null: PromptEOL with the template and pooling
  */
 public record ModelEntry(String alias, String model, String template, String adapter, String pooling, String strategy) {
     public ModelEntry {
