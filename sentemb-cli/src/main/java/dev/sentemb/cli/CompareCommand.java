@@ -11,6 +11,10 @@ import dev.sentemb.eval.report.PaperNumbers;
 import dev.sentemb.eval.run.EvalRun;
 import dev.sentemb.eval.transfer.TransferEvaluator;
 import dev.sentemb.load.ModelStore;
+import dev.sentemb.model.PassOptions;
+import dev.sentemb.prompt.TemplateFile;
+import dev.sentemb.strategy.EnsembleStrategy;
+import dev.sentemb.strategy.Pooling;
 import dev.sentemb.strategy.Strategies;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +43,11 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--strategies", defaultValue = "prompteol,pretcot,ke", split = ",", paramLabel = "LIST",
             description = "Named strategies (" + dev.sentemb.strategy.Strategies.NAMES + ": as --strategy of eval), comma-separated. Default: ${DEFAULT-VALUE}.")
     List<String> strategies;
+
+    @Option(names = "--templates", split = ",", paramLabel = "FILE",
+            description = "Template files (as eval's --templates: one template a line, a sentence's embeddings under all of them averaged), "
+                    + "comma-separated: each is one more row per model, after the strategies'.")
+    List<Path> templates = List.of();
 
     @Option(names = "--tasks", defaultValue = "sts", paramLabel = "LIST", description = "As eval's --tasks. Default: ${DEFAULT-VALUE}.")
     String tasks;
@@ -95,23 +104,32 @@ final class CompareCommand implements Callable<Integer> {
         Path dir = DataDir.resolve(data);
         EvalRun run = EvalRun.load(dir, names);
         Path cacheRoot = noCache ? null : cacheDir != null ? cacheDir : ModelStore.standard().home().resolve("eval-cache");
+        List<Row> rows = new ArrayList<>();
+        named.forEach(n -> rows.add(new Row(n.name(), n::strategy, n.template(), n.readout()))); // readouts as eval names them: the caches are shared
+        for (Path f : templates) {
+            List<dev.sentemb.prompt.PromptTemplate> ts = TemplateFile.resolve(f); // every file checked before the first cell runs
+            String name = "templates:" + f.getFileName();
+            rows.add(new Row(name, () -> EnsembleStrategy.ofTemplates("Templates of " + f.getFileName(), ts, Pooling.LAST, PassOptions.FINAL_LAYER),
+                    name, "last"));
+        }
         List<EvalReport> reports = new ArrayList<>();
         List<String> cells = new ArrayList<>();
-        for (Strategies.Named s : named) {
+        for (Row row : rows) {
             for (String m : models) {
-                Encoder.Builder b = Encoder.builder(m.strip()).strategy(s.strategy()).fetchProgress(Progress.forFetch(m));
+                Encoder.Builder b = Encoder.builder(m.strip()).strategy(row.strategy().get()).fetchProgress(Progress.forFetch(m));
                 if (threads != null) {
                     b.threads(threads);
                 }
-                String readout = s.readout(); // as eval names it: the caches are shared
-                EvalReport r = EvalCommand.evaluate(b, m.strip(), s.template(), readout, run, clf, kfold, dir, cacheRoot);
+                EvalReport r = EvalCommand.evaluate(b, m.strip(), row.template(), row.readout(), run, clf, kfold, dir, cacheRoot);
                 reports.add(r);
-                cells.add(s.name());
-                System.out.printf(Locale.ROOT, "compare: %s × %s: %s, %s s%n", s.name(), m, scores(r), Markdown.wallOf(r));
+                cells.add(row.name());
+                System.out.printf(Locale.ROOT, "compare: %s × %s: %s, %s s%n", row.name(), m, scores(r), Markdown.wallOf(r));
             }
         }
-        String md = Markdown.tables(reports) + "\nStrategies: " + String.join("; ", named.stream()
-                .map(s -> s.name() + " = " + s.title() + " (" + s.cost() + ")").toList()) + ".\n";
+        List<String> legend = new ArrayList<>(named.stream().map(s -> s.name() + " = " + s.title() + " (" + s.cost() + ")").toList());
+        templates.forEach(f -> legend.add("templates:" + f.getFileName() + " = the mean of the embeddings under the templates of " + f
+                + " (one pass per template; each template's head computed once)"));
+        String md = Markdown.tables(reports) + "\nStrategies: " + String.join("; ", legend) + ".\n";
         System.out.print(md);
         List<Map<String, Object>> json = new ArrayList<>();
         ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -125,7 +143,10 @@ final class CompareCommand implements Callable<Integer> {
         OutputFiles.writeString(output, om.writeValueAsString(json) + "\n", outputs.mkdirs);
         OutputFiles.writeString(markdown, md, outputs.mkdirs);
         OutputFiles.writeString(report, HtmlReport.render("sentemb compare: " + String.join(", ", models) + " × "
-                + String.join(", ", strategies), reports), outputs.mkdirs);
+                + String.join(", ", cells.stream().distinct().toList()), reports), outputs.mkdirs);
         return ExitCodes.OK;
     }
+
+    /** One row of the grid: a strategy as each model's encoder gets it, and the template and read-out eval names it by. */
+    private record Row(String name, java.util.function.Supplier<dev.sentemb.strategy.EmbeddingStrategy> strategy, String template, String readout) {}
 }

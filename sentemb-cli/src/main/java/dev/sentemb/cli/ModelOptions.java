@@ -7,9 +7,11 @@ import dev.sentemb.load.ModelSpec;
 import dev.sentemb.load.ModelStore;
 import dev.sentemb.model.PassOptions;
 import dev.sentemb.prompt.PromptTemplate;
+import dev.sentemb.prompt.TemplateFile;
 import dev.sentemb.prompt.Templates;
 import dev.sentemb.strategy.ContrastivePromptingStrategy;
 import dev.sentemb.strategy.EmbeddingStrategy;
+import dev.sentemb.strategy.EnsembleStrategy;
 import dev.sentemb.strategy.LayerMeanStrategy;
 import dev.sentemb.strategy.Pooling;
 import dev.sentemb.strategy.PromptEolStrategy;
@@ -46,6 +48,12 @@ final class ModelOptions {
             description = "eol (This sentence : \"[X]\" means in one word:\"), pretcot or ke (Zhang et al. 2024's prompts), icl:<name> (a reference demonstration, e.g. "
                     + "icl:smoking, icl:opt-1.3b, icl:best: the winner of search-demos for this model), or a template in the reference's underscore form with *sent_0*. Default: eol, or the --strategy's.")
     String template;
+
+    @Option(names = "--templates", paramLabel = "FILE",
+            description = "Several templates, one a line (each in any --template form; blank lines and # comments skipped): a sentence's "
+                    + "embedding is the mean of its embeddings under every template, as MetaEOL averages its prompts, each read with "
+                    + "--pooling and --layer. One pass per template and sentence; each template's head is computed once.")
+    Path templates;
 
     @Option(names = "--strategy", paramLabel = "NAME",
             description = "A named embedding strategy, set as its authors set it: prompteol (default), pretcot, ke (Pretended CoT and "
@@ -142,6 +150,9 @@ final class ModelOptions {
 
     /** The template as given (or the strategy's; eol by default), {@code icl:best} replaced by the stored winner of search-demos. */
     String templateSpec() {
+        if (templates != null) {
+            return "templates:" + templates.getFileName();
+        }
         String template = template();
         if (!"icl:best".equals(template)) {
             return template;
@@ -179,6 +190,8 @@ final class ModelOptions {
         if ("tp".equals(strategy) || "cp".equals(strategy)) {
             String settings = "tp".equals(strategy) ? tpLayers : cpSettings;
             r = named().readout() + (settings == null ? "" : settings.strip());
+        } else if (templates != null) {
+            r = layer() == PassOptions.FINAL_LAYER ? pooling : pooling + "@layer" + layer();
         } else if (ownStrategy()) {
             r = named().readout();
         } else {
@@ -192,9 +205,17 @@ final class ModelOptions {
 
     /**
      * Whether --strategy names one with a prompt of its own shape (echo, metaeol; tp and cp, which take a --template), which
-     * --pooling and --layer cannot change (tp: but for a layer range).
+     * --pooling and --layer cannot change (tp: but for a layer range), or --templates gives an ensemble (which takes them).
      */
     boolean ownStrategy() {
+        if (templates != null) {
+            if (template != null || strategy != null || tpLayers != null || cpSettings != null || range() != null) {
+                throw new IllegalArgumentException("--templates is an ensemble of its own: it takes --pooling and --layer N, not "
+                        + (template != null ? "--template" : strategy != null ? "--strategy" : tpLayers != null ? "--tp-layers"
+                        : cpSettings != null ? "--cp-settings" : "a layer range (--layer FROM:TO)"));
+            }
+            return true;
+        }
         if (strategy == null || named().promptFamily()) {
             return false;
         }
@@ -216,7 +237,9 @@ final class ModelOptions {
             throw new IllegalArgumentException(tpLayers != null ? "--tp-layers goes with --strategy tp" : "--cp-settings goes with --strategy cp");
         }
         EmbeddingStrategy s;
-        if ("tp".equals(strategy)) {
+        if (templates != null) {
+            s = EnsembleStrategy.ofTemplates("Templates of " + templates.getFileName(), TemplateFile.resolve(templates), Pooling.parse(pooling), layer());
+        } else if ("tp".equals(strategy)) {
             s = new TokenPrependingStrategy(Templates.resolve(templateSpec()), tpLayers == null ? null : TokenPrependingStrategy.Layers.parse(tpLayers));
         } else if ("cp".equals(strategy)) {
             s = new ContrastivePromptingStrategy(Templates.resolve(templateSpec()), PromptTemplate.of(ContrastivePromptingStrategy.IRRELEVANT),

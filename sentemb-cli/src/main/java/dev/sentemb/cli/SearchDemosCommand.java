@@ -60,7 +60,7 @@ final class SearchDemosCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OutputFiles.checkDirectories(outputs.mkdirs, output);
-        if (!"eol".equals(model.template()) || model.strategy != null) {
+        if (!"eol".equals(model.template()) || model.strategy != null || model.templates != null) {
             throw new IllegalArgumentException("search-demos scores the candidates' templates; --template does not apply to it");
         }
         String model = this.model.model;

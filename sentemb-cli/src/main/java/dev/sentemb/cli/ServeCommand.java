@@ -18,10 +18,11 @@ import picocli.CommandLine.Option;
                 + "POST /embed, /similarity, /tokenize and GET /info, /health, and Prometheus GET /metrics. Concurrent requests are "
                 + "batched into the model's forward passes. SIGTERM (or Ctrl-C) stops taking requests, answers those in flight, then exits."})
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, paramLabel = "[ALIAS=]MODEL[,template=T][,adapter=DIR][,pooling=P][,strategy=S]",
+    @Option(names = {"-m", "--model"}, paramLabel = "[ALIAS=]MODEL[,template=T][,adapter=DIR][,pooling=P][,strategy=S][,templates=FILE]",
             description = "A model to serve (repeatable; the first is the default, the others are picked by the request's 'model' field): "
                     + "a registry name, a .gguf path, a Hugging Face directory or cached id, optionally under an alias and with its own "
-                    + "template, adapter, pooling or named strategy (" + dev.sentemb.strategy.Strategies.NAMES + "). Default: " + ModelRegistry.DEFAULT_MODEL + ".")
+                    + "template, adapter, pooling or named strategy (" + dev.sentemb.strategy.Strategies.NAMES + "), or with templates=FILE the mean of "
+                    + "the embeddings under a file's templates (one a line, as --templates of embed). Default: " + ModelRegistry.DEFAULT_MODEL + ".")
     List<String> models = new ArrayList<>();
 
     @Option(names = "--template", defaultValue = "eol", paramLabel = "TEMPLATE",

@@ -74,6 +74,71 @@ class CompareCliTest {
         assertTrue(Files.readString(dir.resolve("grid.html")).contains("PretCoT"));
     }
 
+    /** A template file's ensemble through embed is the library's; compare's row for it is what eval --templates gives. */
+    @Test
+    void aTemplateFileThroughEmbedEvalAndCompareIsTheLibrarysEnsemble() throws Exception {
+        String model = TestModels.require("smollm2-135m").toString();
+        Path templates = Files.writeString(dir.resolve("two.txt"), "# PromptEOL, and after the reference's OPT-125m demonstration\neol\nicl:smoking\n");
+        Path in = Files.writeString(dir.resolve("in.txt"), "A man plays a guitar.\nA woman is slicing an onion.\n");
+        CliRun e = CliRun.of("embed", "--model", model, "--templates", templates.toString(), "--input", in.toString(),
+                "--output", dir.resolve("out.jsonl").toString());
+        assertEquals(0, e.code(), e.err());
+        List<String> rows = Files.readAllLines(dir.resolve("out.jsonl"));
+        var ensemble = dev.sentemb.strategy.EnsembleStrategy.ofTemplates("two", List.of(dev.sentemb.prompt.PromptTemplate.eol(),
+                dev.sentemb.prompt.Templates.resolve("icl:smoking")), dev.sentemb.strategy.Pooling.LAST, dev.sentemb.model.PassOptions.FINAL_LAYER);
+        try (dev.sentemb.embed.Encoder enc = dev.sentemb.embed.Encoder.builder(model).strategy(ensemble).build()) {
+            float[][] want = enc.embed(List.of("A man plays a guitar.", "A woman is slicing an onion."));
+            for (int i = 0; i < 2; i++) {
+                JsonNode v = JSON.readTree(rows.get(i)).get("embedding");
+                for (int k = 0; k < want[i].length; k++) {
+                    assertEquals(want[i][k], v.get(k).floatValue(), 0f, "row " + i + " [" + k + "]");
+                }
+            }
+        }
+
+        Path stsb = dir.resolve("senteval/STS/STSBenchmark");
+        Files.createDirectories(stsb);
+        List<String> pairs = Files.readAllLines(TestModels.shared().resolve("data/senteval/STS/STSBenchmark/sts-test.csv"), StandardCharsets.UTF_8);
+        Files.write(stsb.resolve("sts-test.csv"), pairs.subList(0, 40), StandardCharsets.UTF_8);
+        String data = dir.resolve("senteval").toString();
+        String caches = dir.resolve("caches").toString();
+        CliRun c = CliRun.of("compare", "--models", model, "--strategies", "prompteol", "--templates", templates.toString(), "--data", data,
+                "--tasks", "STSBenchmark", "--cache-dir", caches, "--output", dir.resolve("grid.json").toString(), "--markdown",
+                dir.resolve("grid.md").toString());
+        assertEquals(0, c.code(), c.err());
+        JsonNode grid = JSON.readTree(dir.resolve("grid.json").toFile());
+        assertEquals(2, grid.size());
+        assertEquals("templates:two.txt", grid.get(1).get("strategy").asText());
+        assertNotEquals(grid.get(0).get("report").get("sts"), grid.get(1).get("report").get("sts"), "the ensemble's own scores");
+        CliRun alone = CliRun.of("eval", "--model", model, "--templates", templates.toString(), "--data", data, "--tasks", "STSBenchmark",
+                "--cache-dir", caches, "--output", dir.resolve("alone.json").toString());
+        assertEquals(0, alone.code(), alone.err());
+        JsonNode report = JSON.readTree(dir.resolve("alone.json").toFile());
+        assertEquals(report.get("sentences").asInt(), report.get("resumed").get("count").asInt(), "eval finds compare's embeddings");
+        assertEquals(report.get("sts"), grid.get(1).get("report").get("sts"), "the same scores as eval");
+        String md = Files.readString(dir.resolve("grid.md"));
+        assertTrue(md.contains("| mean of the templates in two.txt |") && md.contains("templates:two.txt = the mean of the embeddings"), md);
+
+        Path bad = Files.writeString(dir.resolve("bad.txt"), "eol\nThis_sentence_means:\"\n");
+        String[][] refused = {{"--templates", templates.toString(), "--template", "ke"}, {"--templates", templates.toString(), "--strategy", "tp"},
+            {"--templates", bad.toString()}, {"--templates", dir.resolve("absent.txt").toString()}};
+        String[] why = {"--templates is an ensemble of its own: it takes --pooling and --layer N, not --template", "not --strategy",
+            bad + ":2: template 'This_sentence_means:\"' is neither", "absent.txt: template file not found"};
+        for (int i = 0; i < refused.length; i++) {
+            List<String> args = new java.util.ArrayList<>(List.of("embed", "--model", model, "--input", in.toString(), "--output",
+                    dir.resolve("bad.jsonl").toString()));
+            args.addAll(List.of(refused[i]));
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(ExitCodes.FAILED, r.code(), String.join(" ", refused[i]));
+            assertTrue(r.err().contains(why[i]), String.join(" ", refused[i]) + ": " + r.err());
+        }
+        CliRun badCompare = CliRun.of("compare", "--models", model, "--strategies", "prompteol", "--templates", bad.toString(), "--data", data,
+                "--tasks", "STSBenchmark", "--cache-dir", caches);
+        assertEquals(ExitCodes.FAILED, badCompare.code());
+        assertTrue(badCompare.err().contains(bad + ":2:") && !badCompare.out().contains("compare: prompteol"), "refused before any cell runs: "
+                + badCompare.err());
+    }
+
     @Test
     void echoThroughEmbedAndTokenizeIsTheLibrarysAndRefusesPromptOptions() throws Exception {
         String model = TestModels.require("smollm2-135m").toString();

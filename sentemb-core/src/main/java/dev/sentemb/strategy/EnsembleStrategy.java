@@ -57,6 +57,19 @@ public record EnsembleStrategy(String name, List<EmbeddingStrategy> parts) imple
                 .toList());
     }
 
+    /**
+     * The user's templates as one ensemble: each read as PromptEOL reads one (the cleaned sentence in the template,
+     * this pooling and layer), their embeddings averaged as MetaEOL averages its prompts. The reference's
+     * multi-template evaluation scores the templates of its file one after another (the demonstration search's
+     * {@code --exhaustive} does that); this is the same file read as one embedding.
+     */
+    public static EnsembleStrategy ofTemplates(String name, List<PromptTemplate> templates, Pooling pooling, int layer) {
+        if (templates.size() < 2) {
+            throw new IllegalArgumentException("an ensemble of templates needs at least two; " + name + " has " + templates.size());
+        }
+        return new EnsembleStrategy(name, templates.stream().map(t -> (EmbeddingStrategy) new PromptEolStrategy(t, pooling, layer)).toList());
+    }
+
     /** Every part's prompt, one per line: what the ensemble reads for {@code sentence} (and a key for caches). */
     @Override
     public String prompt(String sentence) {

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One {@code --model} value: {@code [ALIAS=]MODEL[,template=T][,adapter=DIR][,pooling=last|mean][,strategy=S]}. Requests
+ * One {@code --model} value: {@code [ALIAS=]MODEL[,template=T][,adapter=DIR][,pooling=last|mean][,strategy=S][,templates=FILE]}. Requests
  * pick a served model by its alias in their {@code model} field; without an alias the model's own name is
  * the alias. Options left out take the server-wide {@code --template}, {@code --adapter} and {@code --pooling}.
  *
@@ -14,11 +14,12 @@ import java.util.Map;
  * @param adapter  a PEFT adapter directory, or null for the server's
  * @param pooling  last or mean, or null for the server's
  * @param strategy a named strategy ({@link dev.sentemb.strategy.Strategies#NAMES}), or null: PromptEOL with the template and pooling
+ * @param templates a template file (one a line) whose templates' embeddings are averaged, with the pooling; or null
  */
-public record ModelEntry(String alias, String model, String template, String adapter, String pooling, String strategy) {
+public record ModelEntry(String alias, String model, String template, String adapter, String pooling, String strategy, String templates) {
     public ModelEntry {
         if (alias == null || alias.isBlank() || model == null || model.isBlank()) {
-            throw new IllegalArgumentException("a served model needs a name: --model [ALIAS=]MODEL[,template=...][,adapter=...][,pooling=...][,strategy=...]");
+            throw new IllegalArgumentException("a served model needs a name: --model [ALIAS=]MODEL[,template=...][,adapter=...][,pooling=...][,strategy=...][,templates=...]");
         }
     }
 
@@ -37,11 +38,11 @@ public record ModelEntry(String alias, String model, String template, String ada
             String p = parts[i].strip();
             int e = p.indexOf('=');
             if (e <= 0) {
-                throw new IllegalArgumentException("--model " + value + ": '" + p + "' is not KEY=VALUE (template, adapter, pooling or strategy)");
+                throw new IllegalArgumentException("--model " + value + ": '" + p + "' is not KEY=VALUE (template, adapter, pooling, strategy or templates)");
             }
             String key = p.substring(0, e).strip();
-            if (!key.equals("template") && !key.equals("adapter") && !key.equals("pooling") && !key.equals("strategy")) {
-                throw new IllegalArgumentException("--model " + value + ": unknown option '" + key + "'; expected template, adapter, pooling or strategy");
+            if (!key.equals("template") && !key.equals("adapter") && !key.equals("pooling") && !key.equals("strategy") && !key.equals("templates")) {
+                throw new IllegalArgumentException("--model " + value + ": unknown option '" + key + "'; expected template, adapter, pooling, strategy or templates");
             }
             if (opts.put(key, p.substring(e + 1).strip()) != null) {
                 throw new IllegalArgumentException("--model " + value + ": '" + key + "' given twice");
@@ -50,13 +51,17 @@ public record ModelEntry(String alias, String model, String template, String ada
         if (model.isEmpty()) {
             throw new IllegalArgumentException("--model " + value + ": no model after the alias");
         }
+        if (opts.containsKey("templates") && (opts.containsKey("template") || opts.containsKey("strategy"))) {
+            throw new IllegalArgumentException("--model " + value + ": templates= is an ensemble of its own; it takes pooling=, not "
+                    + (opts.containsKey("template") ? "template=" : "strategy="));
+        }
         return new ModelEntry(alias != null ? alias : model, model, opts.get("template"), opts.get("adapter"), opts.get("pooling"),
-                opts.get("strategy"));
+                opts.get("strategy"), opts.get("templates"));
     }
 
     /** This entry with the server-wide defaults filled in. */
     ModelEntry withDefaults(String template, String adapter, String pooling) {
         return new ModelEntry(alias, model, this.template != null ? this.template : template, this.adapter != null ? this.adapter : adapter,
-                this.pooling != null ? this.pooling : pooling, strategy);
+                this.pooling != null ? this.pooling : pooling, strategy, templates);
     }
 }

@@ -9,8 +9,10 @@ import dev.sentemb.load.ModelStore;
 import dev.sentemb.model.PassOptions;
 import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
+import dev.sentemb.prompt.TemplateFile;
 import dev.sentemb.strategy.Pooling;
 import dev.sentemb.strategy.EmbeddingStrategy;
+import dev.sentemb.strategy.EnsembleStrategy;
 import dev.sentemb.strategy.Strategies;
 import dev.sentemb.strategy.PromptEolStrategy;
 import java.nio.file.Path;
@@ -72,10 +74,14 @@ final class ServedModels {
     /**
      * The entry's strategy: a named one (a prompt family takes the entry's template, when given, over its own;
      * an ensemble's or a staged strategy's several passes a sentence are all submitted for the request), else PromptEOL with the
-     * entry's template and pooling.
+     * entry's template and pooling; or the mean over a template file's templates, with the entry's pooling.
      */
     private static EmbeddingStrategy strategy(ModelEntry e) {
         Pooling pooling = Pooling.parse(e.pooling());
+        if (e.templates() != null) {
+            Path file = Path.of(e.templates());
+            return EnsembleStrategy.ofTemplates("Templates of " + file.getFileName(), TemplateFile.resolve(file), pooling, PassOptions.FINAL_LAYER);
+        }
         if (e.strategy() == null) {
             return new PromptEolStrategy(template(e, e.template()), pooling, PassOptions.FINAL_LAYER);
         }

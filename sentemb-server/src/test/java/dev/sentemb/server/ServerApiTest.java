@@ -101,19 +101,24 @@ class ServerApiTest {
     /**
      * Strategies of several passes a sentence are served too: MetaEOL's eight prompts submitted at once (on smollm2-135m:
      * its prompts are longer than the tiny checkpoint's context), Contrastive Prompting's second stage after its first;
-     * both bit for bit the library's, the prompt tokens of every prompt counted.
+     * a template file's ensemble ({@code templates=}); each bit for bit the library's, the prompt tokens of every prompt counted.
      */
     @Test
     void servedModelsWithSeveralPassesASentence() throws Exception {
         String smol = dev.sentemb.testing.TestModels.require("smollm2-135m").toString();
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("templates", ".txt");
+        java.nio.file.Files.writeString(file, "eol\nicl:smoking\n");
+        dev.sentemb.strategy.EmbeddingStrategy mean = dev.sentemb.strategy.EnsembleStrategy.ofTemplates("t",
+                dev.sentemb.prompt.TemplateFile.resolve(file), dev.sentemb.strategy.Pooling.LAST, dev.sentemb.model.PassOptions.FINAL_LAYER);
         try (EmbeddingServer multi = EmbeddingServer.start(ServeConfig.defaults(List.of(ModelEntry.parse("meta=" + smol + ",strategy=metaeol"),
-                        ModelEntry.parse("cp=" + smol + ",strategy=cp"))).withPort(0).withCompute(2, 16384), l -> {})) {
-            for (String alias : new String[] {"meta", "cp"}) {
+                        ModelEntry.parse("cp=" + smol + ",strategy=cp"), ModelEntry.parse("mean=" + smol + ",templates=" + file)))
+                .withPort(0).withCompute(2, 16384), l -> {})) {
+            for (String alias : new String[] {"meta", "cp", "mean"}) {
                 Http.Answer a = Http.post(multi.port(), "/v1/embeddings", "{\"input\": [\"A man is playing a guitar.\", \"A woman slices an onion.\", "
                         + "\"Someone is making music.\"], \"model\": \"" + alias + "\"}");
                 assertEquals(200, a.status(), a.body());
                 try (Encoder lib = Encoder.builder(smol).threads(2).normalize(true)
-                        .strategy(dev.sentemb.strategy.Strategies.require(alias.equals("meta") ? "metaeol" : "cp").strategy()).build()) {
+                        .strategy(alias.equals("mean") ? mean : dev.sentemb.strategy.Strategies.require(alias.equals("meta") ? "metaeol" : "cp").strategy()).build()) {
                     float[][] want = lib.embed(SENTENCES);
                     for (int i = 0; i < 3; i++) {
                         assertArrayEquals(want[i], Http.floats(a.json().get("data").get(i).get("embedding")), alias + " input " + i + " bit for bit");
@@ -123,7 +128,12 @@ class ServerApiTest {
                     assertTrue(a.json().get("usage").get("prompt_tokens").asLong() > oneEach, alias + ": every prompt's tokens billed: " + a.body());
                 }
             }
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
         }
+        IllegalArgumentException both = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ModelEntry.parse("m=" + smol + ",templates=f.txt,strategy=echo"));
+        assertTrue(both.getMessage().endsWith("templates= is an ensemble of its own; it takes pooling=, not strategy="), both.getMessage());
     }
 
     /** Token Prepending served: its hook and added token run in the server's engine as in the library, bit for bit. */

@@ -111,6 +111,8 @@ public final class Markdown {
             name = "Echo";
         } else if (t.equals("metaeol")) {
             name = "MetaEOL";
+        } else if (t.startsWith("templates:")) { // sentemb's --templates: a file's templates averaged
+            name = "mean of the templates in " + cut(t.substring("templates:".length()), 40);
         } else if (m.matches()) {
             name = "demo \"" + cut(m.group(1).replace('_', ' '), 32) + "\" → " + cut(m.group(2), 16);
         } else {
