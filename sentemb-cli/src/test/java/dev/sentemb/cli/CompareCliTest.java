@@ -28,11 +28,7 @@ class CompareCliTest {
     @Test
     void eachCellIsWhatEvalGivesWithThatStrategy() throws Exception {
         String model = TestModels.require("smollm2-135m").toString();
-        Path stsb = dir.resolve("senteval/STS/STSBenchmark");
-        Files.createDirectories(stsb);
-        List<String> pairs = Files.readAllLines(TestModels.shared().resolve("data/senteval/STS/STSBenchmark/sts-test.csv"), StandardCharsets.UTF_8);
-        Files.write(stsb.resolve("sts-test.csv"), pairs.subList(0, 40), StandardCharsets.UTF_8);
-        String data = dir.resolve("senteval").toString();
+        String data = fortyPairs();
         String caches = dir.resolve("caches").toString();
 
         CliRun unknown = CliRun.of("compare", "--models", model, "--strategies", "prompteol,nope", "--data", data, "--tasks", "STSBenchmark");
@@ -96,11 +92,7 @@ class CompareCliTest {
             }
         }
 
-        Path stsb = dir.resolve("senteval/STS/STSBenchmark");
-        Files.createDirectories(stsb);
-        List<String> pairs = Files.readAllLines(TestModels.shared().resolve("data/senteval/STS/STSBenchmark/sts-test.csv"), StandardCharsets.UTF_8);
-        Files.write(stsb.resolve("sts-test.csv"), pairs.subList(0, 40), StandardCharsets.UTF_8);
-        String data = dir.resolve("senteval").toString();
+        String data = fortyPairs();
         String caches = dir.resolve("caches").toString();
         CliRun c = CliRun.of("compare", "--models", model, "--strategies", "prompteol", "--templates", templates.toString(), "--data", data,
                 "--tasks", "STSBenchmark", "--cache-dir", caches, "--output", dir.resolve("grid.json").toString(), "--markdown",
@@ -124,14 +116,7 @@ class CompareCliTest {
             {"--templates", bad.toString()}, {"--templates", dir.resolve("absent.txt").toString()}};
         String[] why = {"--templates is an ensemble of its own: it takes --pooling and --layer N, not --template", "not --strategy",
             bad + ":2: template 'This_sentence_means:\"' is neither", "absent.txt: template file not found"};
-        for (int i = 0; i < refused.length; i++) {
-            List<String> args = new java.util.ArrayList<>(List.of("embed", "--model", model, "--input", in.toString(), "--output",
-                    dir.resolve("bad.jsonl").toString()));
-            args.addAll(List.of(refused[i]));
-            CliRun r = CliRun.of(args.toArray(String[]::new));
-            assertEquals(ExitCodes.FAILED, r.code(), String.join(" ", refused[i]));
-            assertTrue(r.err().contains(why[i]), String.join(" ", refused[i]) + ": " + r.err());
-        }
+        assertRefused(model, in, refused, why);
         CliRun badCompare = CliRun.of("compare", "--models", model, "--strategies", "prompteol", "--templates", bad.toString(), "--data", data,
                 "--tasks", "STSBenchmark", "--cache-dir", caches);
         assertEquals(ExitCodes.FAILED, badCompare.code());
@@ -215,6 +200,20 @@ class CompareCliTest {
             {"--strategy", "tp", "--tp-layers", "1-7"}, {"--layer", "x"}};
         String[] why = {"--tp-layers goes with --strategy tp", "cp takes --cp-settings", "--tp-layers goes with --strategy tp",
             "expected START:EXIT@OUTPUT", "expected a hidden_states index N or a range FROM:TO"};
+        assertRefused(model, in, refused, why);
+    }
+
+    /** A SentEval data folder whose STS-B test set is its first 40 pairs. */
+    private String fortyPairs() throws java.io.IOException {
+        Path stsb = dir.resolve("senteval/STS/STSBenchmark");
+        Files.createDirectories(stsb);
+        List<String> pairs = Files.readAllLines(TestModels.shared().resolve("data/senteval/STS/STSBenchmark/sts-test.csv"), StandardCharsets.UTF_8);
+        Files.write(stsb.resolve("sts-test.csv"), pairs.subList(0, 40), StandardCharsets.UTF_8);
+        return dir.resolve("senteval").toString();
+    }
+
+    /** Each option set given to embed fails (exit 1) with its message. */
+    private void assertRefused(String model, Path in, String[][] refused, String[] why) {
         for (int i = 0; i < refused.length; i++) {
             List<String> args = new java.util.ArrayList<>(List.of("embed", "--model", model, "--input", in.toString(), "--output",
                     dir.resolve("bad.jsonl").toString()));
