@@ -61,7 +61,8 @@ final class SearchDemosCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputFiles.checkDirectories(outputs.mkdirs, output);
         if (!"eol".equals(model.template()) || model.strategy != null || model.templates != null) {
-            throw new IllegalArgumentException("search-demos scores the candidates' templates; --template does not apply to it");
+            throw new IllegalArgumentException("search-demos scores the candidates' templates (--candidates FILE); --template, --templates "
+                    + "and --strategy do not apply to it");
         }
         String model = this.model.model;
         Path dir = DataDir.resolve(data);

@@ -246,6 +246,28 @@ class CliTest {
         assertEquals(rank, Files.readAllLines(dir.resolve("rank2.tsv")));
         assertEquals(7, Files.readAllLines(log).size());
         assertTrue(resumed.out().contains("5 scores and "), "the earlier run's part is counted: " + resumed.out());
+
+        // --exhaustive: every template of the file on all of the dev set, as the reference's multi-template evaluation scores them
+        CliRun all = CliRun.of("search-demos", "--model", model, "--data", dir.resolve("senteval").toString(), "--candidates", cands.toString(),
+                "--exhaustive", "--log", dir.resolve("log-all.tsv").toString(), "--no-store", "--output", dir.resolve("rank-all.tsv").toString());
+        assertEquals(0, all.code(), all.err());
+        List<String> every = Files.readAllLines(dir.resolve("rank-all.tsv"));
+        assertEquals(4, every.size());
+        try (Encoder enc = Encoder.builder(model).build()) {
+            for (String line : every) {
+                String[] f = line.split("\t", 4);
+                assertEquals("30", f[2], "all 30 pairs: " + line);
+                try (Encoder one = enc.withTemplate(dev.sentemb.prompt.Templates.resolve(f[3]))) {
+                    for (int i = 0; i < pairs.size(); i++) {
+                        sys[i] = Similarity.cosine(one.embed(pairs.get(i).a()), one.embed(pairs.get(i).b()));
+                    }
+                }
+                assertEquals(100 * Correlation.spearman(sys, gold), Double.parseDouble(f[1]), 0.01, "each template's score, recomputed: " + f[3]);
+            }
+        }
+        CliRun refused = CliRun.of("search-demos", "--model", model, "--templates", cands.toString(), "--candidates", cands.toString());
+        assertEquals(ExitCodes.FAILED, refused.code());
+        assertTrue(refused.err().contains("--template, --templates and --strategy do not apply to it"), refused.err());
     }
 
     private static String[] concat(String[] head, String last) {
