@@ -4,11 +4,13 @@ import dev.sentemb.load.ModelSpec;
 import dev.sentemb.model.PassOptions;
 import dev.sentemb.prompt.Templates;
 import dev.sentemb.strategy.EmbeddingStrategy;
+import dev.sentemb.strategy.EnsembleStrategy;
 import dev.sentemb.strategy.Pooling;
 import dev.sentemb.strategy.PromptEolStrategy;
 import dev.sentemb.strategy.Strategies;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -90,13 +92,31 @@ public final class SentembSpark {
      * @param threads   threads of the executor's model; 0: {@code spark.executor.cores} if set, else every core
      * @param sha256    the model file's expected SHA-256, checked once per executor JVM; null: only a registry model's own check
      * @param tokens    add the {@code tokens} column
+     * @param templates null, or several templates (each in any {@code template} form) whose embeddings are averaged, each read
+     *                  with the pooling and layer (as {@code --templates} of the CLI); not with a named strategy
      */
     public record Options(String strategy, String template, Pooling pooling, int layer, boolean normalize, int maxTokens, boolean truncate,
-                          int batchRows, int threads, String sha256, boolean tokens) implements Serializable {
+                          int batchRows, int threads, String sha256, boolean tokens, List<String> templates) implements Serializable {
         public Options {
             Objects.requireNonNull(template, "template");
             Objects.requireNonNull(pooling, "pooling");
             PassOptions.checkLayer(layer);
+            if (templates != null) {
+                templates = List.copyOf(templates);
+                if (strategy != null) {
+                    throw new IllegalArgumentException("templates are an ensemble of their own; they take the pooling and layer, not strategy " + strategy);
+                }
+                for (int i = 0; i < templates.size(); i++) {
+                    try {
+                        Templates.resolve(templates.get(i));
+                    } catch (dev.sentemb.SentembException e) {
+                        throw new IllegalArgumentException("templates[" + i + "]: " + e.getMessage());
+                    }
+                }
+                if (templates.size() < 2) {
+                    throw new IllegalArgumentException("an ensemble of templates needs at least two, not " + templates.size());
+                }
+            }
             if (strategy != null) {
                 Strategies.Named named = Strategies.require(strategy);
                 if (!named.promptFamily() && (!template.equals(named.template()) || pooling != named.pooling() || layer != named.layer())) {
@@ -119,7 +139,7 @@ public final class SentembSpark {
         }
 
         public static Options defaults() {
-            return new Options(null, "eol", Pooling.LAST, PassOptions.FINAL_LAYER, false, 0, false, 256, 0, null, false);
+            return new Options(null, "eol", Pooling.LAST, PassOptions.FINAL_LAYER, false, 0, false, 256, 0, null, false, null);
         }
 
         /**
@@ -128,14 +148,26 @@ public final class SentembSpark {
          */
         public Options withStrategy(String name) {
             if (name == null) {
-                return new Options(null, "eol", Pooling.LAST, PassOptions.FINAL_LAYER, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+                return new Options(null, "eol", Pooling.LAST, PassOptions.FINAL_LAYER, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens, null);
             }
             Strategies.Named n = Strategies.require(name);
-            return new Options(n.name(), n.template(), n.pooling(), n.layer(), normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+            return new Options(n.name(), n.template(), n.pooling(), n.layer(), normalize, maxTokens, truncate, batchRows, threads, sha256, tokens, null);
         }
 
-        /** What the encoder runs: the named strategy, or PromptEOL with this template, pooling and layer. */
+        /**
+         * Several templates (null: none), each in any {@code template} form, their embeddings averaged: an ensemble that
+         * replaces the template and the strategy.
+         */
+        public Options withTemplates(List<String> specs) {
+            return new Options(specs == null ? strategy : null, template, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, sha256,
+                    tokens, specs);
+        }
+
+        /** What the encoder runs: the templates' ensemble, the named strategy, or PromptEOL with this template, pooling and layer. */
         EmbeddingStrategy embeddingStrategy() {
+            if (templates != null) {
+                return EnsembleStrategy.ofTemplates("Templates", templates.stream().map(Templates::resolve).toList(), pooling, layer);
+            }
             Strategies.Named named = strategy == null ? null : Strategies.require(strategy);
             if (named != null && !named.promptFamily()) {
                 return named.strategy();
@@ -144,48 +176,48 @@ public final class SentembSpark {
         }
 
         public Options withTemplate(String t) {
-            return new Options(strategy, t, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+            return new Options(strategy, t, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens, templates);
         }
 
         public Options withPooling(Pooling p) {
-            return new Options(strategy, template, p, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+            return new Options(strategy, template, p, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens, templates);
         }
 
         public Options withLayer(int l) {
-            return new Options(strategy, template, pooling, l, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens);
+            return new Options(strategy, template, pooling, l, normalize, maxTokens, truncate, batchRows, threads, sha256, tokens, templates);
         }
 
         public Options withNormalize(boolean on) {
-            return new Options(strategy, template, pooling, layer, on, maxTokens, truncate, batchRows, threads, sha256, tokens);
+            return new Options(strategy, template, pooling, layer, on, maxTokens, truncate, batchRows, threads, sha256, tokens, templates);
         }
 
         public Options withMaxTokens(int n) {
-            return new Options(strategy, template, pooling, layer, normalize, n, truncate, batchRows, threads, sha256, tokens);
+            return new Options(strategy, template, pooling, layer, normalize, n, truncate, batchRows, threads, sha256, tokens, templates);
         }
 
         public Options withTruncate(boolean on) {
-            return new Options(strategy, template, pooling, layer, normalize, maxTokens, on, batchRows, threads, sha256, tokens);
+            return new Options(strategy, template, pooling, layer, normalize, maxTokens, on, batchRows, threads, sha256, tokens, templates);
         }
 
         public Options withBatchRows(int n) {
-            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, n, threads, sha256, tokens);
+            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, n, threads, sha256, tokens, templates);
         }
 
         public Options withThreads(int n) {
-            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, batchRows, n, sha256, tokens);
+            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, batchRows, n, sha256, tokens, templates);
         }
 
         public Options withSha256(String hex) {
-            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, hex, tokens);
+            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, hex, tokens, templates);
         }
 
         public Options withTokens(boolean on) {
-            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, on);
+            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, batchRows, threads, sha256, on, templates);
         }
 
         /** The options that decide the encoder (the per-JVM cache key): not how rows are fed to it. */
         Options encoderKey() {
-            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, 1, threads, sha256, false);
+            return new Options(strategy, template, pooling, layer, normalize, maxTokens, truncate, 1, threads, sha256, false, templates);
         }
     }
 }

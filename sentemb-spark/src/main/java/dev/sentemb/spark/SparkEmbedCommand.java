@@ -64,6 +64,11 @@ public final class SparkEmbedCommand implements Callable<Integer> {
     @Option(names = "--template", paramLabel = "T", description = "eol, icl:<name> or a template in the underscore form (default: eol, or the --strategy's).")
     String template;
 
+    @Option(names = "--templates", paramLabel = "FILE",
+            description = "Several templates, one a line (each in any --template form; blank lines and # comments skipped), read here and "
+                    + "shipped to the executors: a row's embedding is the mean of its embeddings under every template (with --pooling and --layer).")
+    Path templates;
+
     @Option(names = "--pooling", paramLabel = "P", description = "last (PromptEOL) or mean (default: last, or the --strategy's).")
     String pooling;
 
@@ -161,6 +166,14 @@ public final class SparkEmbedCommand implements Callable<Integer> {
         }
         if (layer != null) {
             o = o.withLayer(layer);
+        }
+        if (templates != null) {
+            if (strategy != null || template != null) {
+                throw new IllegalArgumentException("--templates is an ensemble of its own: it takes --pooling and --layer, not "
+                        + (strategy != null ? "--strategy" : "--template"));
+            }
+            dev.sentemb.prompt.TemplateFile.resolve(templates); // a bad line named by file and line, before Spark starts
+            o = o.withTemplates(dev.sentemb.prompt.TemplateFile.read(templates).stream().map(dev.sentemb.prompt.TemplateFile.Line::text).toList());
         }
         return o
                 .withNormalize(normalize)

@@ -175,7 +175,7 @@ class SparkEmbedCommandTest {
     /**
      * --strategy runs a named strategy as the library does, bit for bit: an own-prompt one (echo, mean-pooled), an
      * ensemble of eight prompts a sentence (metaeol), a prompt one with its template changed (pretcot with icl:smoking);
-     * an own-prompt strategy with a template is refused in one line.
+     * a template file's ensemble (--templates); an own-prompt strategy with a template is refused in one line.
      */
     @Test
     void aNamedStrategyGivesTheLibrarysVectors() throws IOException {
@@ -202,6 +202,24 @@ class SparkEmbedCommandTest {
                 assertArrayEquals(lib.get(i).vector(), floats(rows.get(i).getList(rows.get(i).fieldIndex("embedding"))), c[0] + " row " + i);
             }
         }
+        // --templates: a file's templates averaged, shipped to the executors as the lines read on the driver
+        Path file = Files.writeString(dir.resolve("two.txt"), "# plain and after a demonstration\neol\nicl:smoking\n");
+        List<EmbedResult> mean;
+        try (Encoder e = Encoder.builder(ModelSpec.of(model)).strategy(dev.sentemb.strategy.EnsembleStrategy.ofTemplates("two",
+                dev.sentemb.prompt.TemplateFile.resolve(file), dev.sentemb.strategy.Pooling.LAST, dev.sentemb.model.PassOptions.FINAL_LAYER)).build()) {
+            mean = e.embedEach(few, null);
+        }
+        Run t = run("--input", txt.toString(), "--output", dir.resolve("templates").toString(), "--model", model, "--partitions", "2",
+                "--templates", file.toString());
+        assertEquals(0, t.code, t.text);
+        List<Row> trows = LocalSpark.get().read().parquet(dir.resolve("templates").toString()).orderBy("id").collectAsList();
+        for (int i = 0; i < few.size(); i++) {
+            assertArrayEquals(mean.get(i).vector(), floats(trows.get(i).getList(trows.get(i).fieldIndex("embedding"))), "templates row " + i);
+        }
+        Run both = run("--input", txt.toString(), "--output", dir.resolve("bad-templates").toString(), "--model", model,
+                "--templates", file.toString(), "--strategy", "echo");
+        assertEquals(1, both.code);
+        assertTrue(both.text.contains("--templates is an ensemble of its own: it takes --pooling and --layer, not --strategy"), both.text);
         Run bad = run("--input", txt.toString(), "--output", dir.resolve("bad-strategy").toString(), "--model", model,
                 "--strategy", "echo", "--template", "icl:smoking");
         assertEquals(1, bad.code);
