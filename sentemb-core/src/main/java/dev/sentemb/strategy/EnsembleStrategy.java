@@ -60,8 +60,8 @@ public record EnsembleStrategy(String name, List<EmbeddingStrategy> parts) imple
     /**
      * The user's templates as one ensemble: each read as PromptEOL reads one (the cleaned sentence in the template,
      * this pooling and layer), their embeddings averaged as MetaEOL averages its prompts. The reference's
-     * multi-template evaluation scores the templates of its file one after another (the demonstration search's
-     * {@code --exhaustive} does that); this is the same file read as one embedding.
+     * multi-template evaluation scores the templates of its file one after another, not averaged (in its dev mode
+     * what the demonstration search's {@code --exhaustive} does); this reads the same file as one embedding.
      */
     public static EnsembleStrategy ofTemplates(String name, List<PromptTemplate> templates, Pooling pooling, int layer) {
         if (templates.size() < 2) {
