@@ -102,6 +102,11 @@ public final class SentembSpark {
             Objects.requireNonNull(pooling, "pooling");
             PassOptions.checkLayer(layer);
             if (templates != null) {
+                for (int i = 0; i < templates.size(); i++) {
+                    if (templates.get(i) == null) { // List.copyOf would throw a bare NullPointerException
+                        throw new IllegalArgumentException("templates[" + i + "] is null");
+                    }
+                }
                 templates = List.copyOf(templates);
                 if (strategy != null) {
                     throw new IllegalArgumentException("templates are an ensemble of their own; they take the pooling and layer, not strategy " + strategy);
