@@ -12,7 +12,6 @@ import dev.sentemb.eval.run.EvalRun;
 import dev.sentemb.eval.transfer.TransferEvaluator;
 import dev.sentemb.load.ModelStore;
 import dev.sentemb.model.PassOptions;
-import dev.sentemb.prompt.TemplateFile;
 import dev.sentemb.strategy.EnsembleStrategy;
 import dev.sentemb.strategy.Pooling;
 import dev.sentemb.strategy.Strategies;
@@ -107,10 +106,9 @@ final class CompareCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         named.forEach(n -> rows.add(new Row(n.name(), n::strategy, n.template(), n.readout()))); // readouts as eval names them: the caches are shared
         for (Path f : templates) {
-            List<dev.sentemb.prompt.PromptTemplate> ts = TemplateFile.resolve(f); // every file checked before the first cell runs
+            EnsembleStrategy ensemble = EnsembleStrategy.ofTemplateFile(f, Pooling.LAST, PassOptions.FINAL_LAYER); // every file checked before the first cell runs
             String name = "templates:" + f.getFileName();
-            rows.add(new Row(name, () -> EnsembleStrategy.ofTemplates("Templates of " + f.getFileName(), ts, Pooling.LAST, PassOptions.FINAL_LAYER),
-                    name, "last"));
+            rows.add(new Row(name, () -> ensemble, name, "last"));
         }
         List<EvalReport> reports = new ArrayList<>();
         List<String> cells = new ArrayList<>();

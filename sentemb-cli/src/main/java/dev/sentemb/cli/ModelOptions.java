@@ -7,7 +7,6 @@ import dev.sentemb.load.ModelSpec;
 import dev.sentemb.load.ModelStore;
 import dev.sentemb.model.PassOptions;
 import dev.sentemb.prompt.PromptTemplate;
-import dev.sentemb.prompt.TemplateFile;
 import dev.sentemb.prompt.Templates;
 import dev.sentemb.strategy.ContrastivePromptingStrategy;
 import dev.sentemb.strategy.EmbeddingStrategy;
@@ -238,7 +237,7 @@ final class ModelOptions {
         }
         EmbeddingStrategy s;
         if (templates != null) {
-            s = EnsembleStrategy.ofTemplates("Templates of " + templates.getFileName(), TemplateFile.resolve(templates), Pooling.parse(pooling), layer());
+            s = EnsembleStrategy.ofTemplateFile(templates, Pooling.parse(pooling), layer());
         } else if ("tp".equals(strategy)) {
             s = new TokenPrependingStrategy(Templates.resolve(templateSpec()), tpLayers == null ? null : TokenPrependingStrategy.Layers.parse(tpLayers));
         } else if ("cp".equals(strategy)) {

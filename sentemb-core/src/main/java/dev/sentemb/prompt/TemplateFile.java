@@ -17,6 +17,9 @@ import java.util.List;
 public final class TemplateFile {
     private TemplateFile() {}
 
+    /** Larger than any list of templates (the 300 demonstrations are 44 KB): a bigger file is a wrong path, not read into memory. */
+    static final long MAX_BYTES = 16 << 20;
+
     /** A template as written and the line (1-based) it is on. */
     public record Line(int number, String text) {}
 
@@ -27,6 +30,10 @@ public final class TemplateFile {
         }
         List<String> lines;
         try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new SentembException(file + ": " + size + " bytes, more than a template file's limit of " + MAX_BYTES + " bytes");
+            }
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (MalformedInputException e) {
             throw new SentembException(file + ": not UTF-8 text");

@@ -70,6 +70,11 @@ public record EnsembleStrategy(String name, List<EmbeddingStrategy> parts) imple
         return new EnsembleStrategy(name, templates.stream().map(t -> (EmbeddingStrategy) new PromptEolStrategy(t, pooling, layer)).toList());
     }
 
+    /** A template file's templates ({@link dev.sentemb.prompt.TemplateFile}) as one ensemble, named after the file. */
+    public static EnsembleStrategy ofTemplateFile(java.nio.file.Path file, Pooling pooling, int layer) {
+        return ofTemplates("Templates of " + file.getFileName(), dev.sentemb.prompt.TemplateFile.resolve(file), pooling, layer);
+    }
+
     /** Every part's prompt, one per line: what the ensemble reads for {@code sentence} (and a key for caches). */
     @Override
     public String prompt(String sentence) {

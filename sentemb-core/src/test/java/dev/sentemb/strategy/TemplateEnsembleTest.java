@@ -100,6 +100,12 @@ class TemplateEnsembleTest {
         Files.write(binary, new byte[] {'e', 'o', 'l', '\n', (byte) 0xff, (byte) 0xfe, '\n'});
         e = assertThrows(SentembException.class, () -> TemplateFile.read(binary));
         assertEquals(binary + ": not UTF-8 text", e.getMessage());
+        Path huge = dir.resolve("huge.txt");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            raf.setLength((16L << 20) + 1); // sparse: a wrong path to a big file is refused before it is read
+        }
+        e = assertThrows(SentembException.class, () -> TemplateFile.read(huge));
+        assertEquals(huge + ": 16777217 bytes, more than a template file's limit of 16777216 bytes", e.getMessage());
         IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
                 () -> EnsembleStrategy.ofTemplates("one.txt", TemplateFile.resolve(file("# only one\neol\n")), Pooling.LAST, PassOptions.FINAL_LAYER));
         assertEquals("an ensemble of templates needs at least two; one.txt has 1", one.getMessage());

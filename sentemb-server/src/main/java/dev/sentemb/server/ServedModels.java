@@ -9,7 +9,6 @@ import dev.sentemb.load.ModelStore;
 import dev.sentemb.model.PassOptions;
 import dev.sentemb.prompt.PromptTemplate;
 import dev.sentemb.prompt.Templates;
-import dev.sentemb.prompt.TemplateFile;
 import dev.sentemb.strategy.Pooling;
 import dev.sentemb.strategy.EmbeddingStrategy;
 import dev.sentemb.strategy.EnsembleStrategy;
@@ -79,8 +78,7 @@ final class ServedModels {
     private static EmbeddingStrategy strategy(ModelEntry e) {
         Pooling pooling = Pooling.parse(e.pooling());
         if (e.templates() != null) {
-            Path file = Path.of(e.templates());
-            return EnsembleStrategy.ofTemplates("Templates of " + file.getFileName(), TemplateFile.resolve(file), pooling, PassOptions.FINAL_LAYER);
+            return EnsembleStrategy.ofTemplateFile(Path.of(e.templates()), pooling, PassOptions.FINAL_LAYER);
         }
         if (e.strategy() == null) {
             return new PromptEolStrategy(template(e, e.template()), pooling, PassOptions.FINAL_LAYER);
