@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare results files of sentemb eval (e.g. the size ladder, plain and with a demonstration): Markdown tables and an HTML report with a scaling chart.",
+        description = {"Compare results files of sentemb eval and compare (e.g. the size ladder, plain and with a demonstration, or a strategy grid run in pieces): "
+                        + "Markdown tables and an HTML report with a scaling chart.",
                 "Given training logs instead (a train-log.jsonl, or a sentemb train output directory): the loss, learning-rate and STS-B dev curves."})
 final class ReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RESULTS.json|TRAIN-LOG")
@@ -45,7 +46,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         List<EvalReport> reports = new ArrayList<>();
         for (Path p : inputs) {
-            reports.add(EvalReport.read(p));
+            reports.addAll(EvalReport.readAll(p));
         }
         String md = Markdown.tables(reports);
         System.out.print(md);

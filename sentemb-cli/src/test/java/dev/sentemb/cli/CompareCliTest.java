@@ -68,6 +68,20 @@ class CompareCliTest {
         assertTrue(md.contains("| Token Prepending |") && md.contains("| Contrastive Prompting |"), md);
         assertTrue(md.contains("pretcot = Pretended Chain of Thought (Zhang et al. 2024)"), md);
         assertTrue(Files.readString(dir.resolve("grid.html")).contains("PretCoT"));
+
+        // the grid read back by report, as when it ran in pieces: compare's cells, then one eval's
+        CliRun rep = CliRun.of("report", dir.resolve("grid.json").toString(), dir.resolve("prompteol.json").toString(),
+                "--markdown", dir.resolve("again.md").toString(), "--output", dir.resolve("again.html").toString());
+        assertEquals(0, rep.code(), rep.err());
+        String table = md.substring(0, md.indexOf("\nStrategies: "));
+        String again = Files.readString(dir.resolve("again.md"));
+        assertTrue(again.startsWith(table), "compare's table, row for row:\n" + table + "\n---\n" + again);
+        assertEquals(6, again.lines().filter(l -> l.startsWith("| " + model + " |")).count(), again);
+        assertTrue(Files.readString(dir.resolve("again.html")).contains("Contrastive Prompting"));
+        Path broken = Files.writeString(dir.resolve("broken.json"), "[" + grid.get(0) + ", {\"strategy\": \"pretcot\"}]");
+        CliRun bad = CliRun.of("report", broken.toString());
+        assertEquals(ExitCodes.FAILED, bad.code());
+        assertTrue(bad.err().contains(broken + ": cell 2 of 2 has no \"report\" object"), bad.err());
     }
 
     /** A template file's ensemble through embed is the library's; compare's row for it is what eval --templates gives. */

@@ -1,6 +1,7 @@
 package dev.sentemb.eval.report;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sentemb.eval.DataFormatException;
@@ -10,6 +11,7 @@ import dev.sentemb.eval.sts.StsResult;
 import dev.sentemb.eval.transfer.TransferResult;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -56,5 +58,46 @@ public record EvalReport(String model, String modelFile, String modelSha256, Lon
         } catch (IOException e) {
             throw new DataFormatException(file, 0, "not a sentemb results file: " + e.getMessage());
         }
+    }
+
+    /**
+     * Every report in {@code file}: the one of an {@code eval --output}, or each cell's of a {@code compare --output}
+     * (a JSON array of {@code {"strategy", "report", "paper"}}), in file order, so a grid run in pieces is read
+     * back as one.
+     */
+    public static List<EvalReport> readAll(Path file) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new DataFormatException(file, 0, "not a sentemb results file: " + e.getMessage());
+        }
+        if (root == null || !(root.isObject() || root.isArray())) {
+            throw new DataFormatException(file, 0, "not a sentemb results file: expected the JSON object of eval --output or the array of compare --output");
+        }
+        List<JsonNode> cells = new ArrayList<>();
+        if (root.isObject()) {
+            cells.add(root);
+        } else {
+            root.elements().forEachRemaining(cells::add);
+        }
+        List<EvalReport> out = new ArrayList<>(cells.size());
+        for (int i = 0; i < cells.size(); i++) {
+            JsonNode report = root.isObject() ? cells.get(i) : cells.get(i).get("report");
+            if (report == null || !report.isObject()) {
+                throw new DataFormatException(file, 0, "cell " + (i + 1) + " of " + cells.size()
+                        + " has no \"report\" object (a compare --output cell is {\"strategy\", \"report\", \"paper\"})");
+            }
+            try {
+                out.add(JSON.treeToValue(report, EvalReport.class));
+            } catch (IOException e) {
+                throw new DataFormatException(file, 0, (root.isObject() ? "" : "cell " + (i + 1) + ": ") + "not a sentemb results report: "
+                        + e.getMessage());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new DataFormatException(file, 0, "an empty compare output: no cells");
+        }
+        return out;
     }
 }

@@ -2,8 +2,10 @@ package dev.sentemb.eval.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sentemb.SentembException;
 import dev.sentemb.eval.run.EvalRun;
 import dev.sentemb.eval.run.ResumedWork;
 import dev.sentemb.eval.sts.StsData;
@@ -80,6 +82,27 @@ class HtmlReportTest {
     }
 
     /** Renders the report in headless Chromium and checks the charts were drawn (coloured pixels in each chart). */
+    /** readAll: an eval output is one report; a compare output (its cells' reports) is each in order; anything else is named. */
+    @Test
+    void readsEvalAndCompareOutputs(@TempDir Path dir) throws Exception {
+        EvalReport a = report("smollm2-135m", 98_000_000, "eol", 50), b = report("gemma3-270m", 240_000_000, "metaeol", 60);
+        Path one = Files.writeString(dir.resolve("one.json"), a.toJson());
+        assertEquals(List.of(a.sts()), EvalReport.readAll(one).stream().map(EvalReport::sts).toList());
+        Path grid = Files.writeString(dir.resolve("grid.json"), "[{\"strategy\": \"prompteol\", \"report\": " + a.toJson()
+                + "}, {\"strategy\": \"metaeol\", \"report\": " + b.toJson() + ", \"paper\": {}}]");
+        List<EvalReport> cells = EvalReport.readAll(grid);
+        assertEquals(List.of("smollm2-135m", "gemma3-270m"), cells.stream().map(EvalReport::model).toList());
+        assertEquals(b.sts(), cells.get(1).sts());
+        assertEquals("MetaEOL", Markdown.label(cells.get(1)));
+        for (String[] bad : new String[][] {{"[]", "an empty compare output"}, {"42", "expected the JSON object of eval --output"},
+                {"[{\"report\": 3}]", "cell 1 of 1 has no \"report\" object"}, {"{\"sts\": ", "not a sentemb results file"},
+                {"[{\"report\": {\"sts\": \"x\"}}]", "cell 1: not a sentemb results report"}}) {
+            Path f = Files.writeString(dir.resolve("bad.json"), bad[0]);
+            SentembException e = assertThrows(SentembException.class, () -> EvalReport.readAll(f), bad[0]);
+            assertTrue(e.getMessage().startsWith(f + ": ") && e.getMessage().contains(bad[1]), e.getMessage());
+        }
+    }
+
     @Test
     void rendersInHeadlessChromium(@TempDir Path dir) throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
