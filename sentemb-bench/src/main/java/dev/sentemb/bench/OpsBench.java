@@ -2,6 +2,7 @@ package dev.sentemb.bench;
 
 import dev.sentemb.kernel.AttentionShape;
 import dev.sentemb.kernel.Kernels;
+import dev.sentemb.kernel.KvPrefix;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,7 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The forward pass's other kernels at smollm2-135m's shapes (width 576, 9 query heads and 3 kv heads of 64,
  * FFN 1536) on a packed batch of {@code sequences} × {@code length} tokens, as the engine runs them:
- * causal attention over the packed sequences, RMSNorm of every row, SwiGLU of every FFN row.
+ * causal attention over the packed sequences (after a shared prefix of {@code prefix} rows, as a template's cached
+ * head), RMSNorm of every row, SwiGLU of every FFN row.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,9 +38,14 @@ public class OpsBench {
     @Param({"2"})
     public int threads;
 
+    /** Rows of the shared prefix every sequence attends to first (PromptEOL's head is 3 tokens, MetaEOL's ~70). */
+    @Param({"0"})
+    public int prefix;
+
     private Kernels kernels;
     private float[] q, k, v, attnOut, x, normOut, weight, gate, up, gateIn;
     private int[] offsets;
+    private KvPrefix past;
     private AttentionShape shape;
 
     @Setup(Level.Trial)
@@ -51,6 +58,8 @@ public class OpsBench {
         attnOut = new float[t * HEADS * HEAD_DIM];
         offsets = new int[sequences + 1];
         for (int s = 0; s <= sequences; s++) offsets[s] = s * length;
+        past = prefix == 0 ? KvPrefix.EMPTY
+                : new KvPrefix(gaussian(r, prefix * KV_HEADS * HEAD_DIM), gaussian(r, prefix * KV_HEADS * HEAD_DIM), prefix);
         shape = new AttentionShape(HEADS, KV_HEADS, HEAD_DIM, (float) (1 / Math.sqrt(HEAD_DIM)), 0);
         x = gaussian(r, t * DIM);
         normOut = new float[t * DIM];
@@ -74,7 +83,7 @@ public class OpsBench {
 
     @Benchmark
     public float[] attention() {
-        kernels.attention(q, k, v, offsets, shape, attnOut);
+        kernels.attention(q, k, v, offsets, past, shape, attnOut);
         return attnOut;
     }
 

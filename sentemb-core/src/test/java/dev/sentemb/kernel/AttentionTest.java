@@ -38,9 +38,9 @@ class AttentionTest {
         return out;
     }
 
-    /** Head dims: odd-sized (generic path) and 4 vectors wide (the register-held weighted sum). */
+    /** Head dims: odd-sized (axpy only), 64 (four 512-bit vectors, eight 256-bit ones), 80 (chunks and a tail), 128, 256. */
     @ParameterizedTest(name = "headDim={0}")
-    @ValueSource(ints = {20, 64})
+    @ValueSource(ints = {20, 64, 80, 128, 256})
     void packedSequencesMatchReferenceAndEachOther(int hd) {
         AttentionShape shape = new AttentionShape(6, 2, hd, (float) (1 / Math.sqrt(hd)));
         int[] offsets = {0, 1, 41, 48, 120};
