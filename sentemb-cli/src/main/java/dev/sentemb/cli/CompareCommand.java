@@ -66,6 +66,10 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Neither read nor write the resume caches.")
     boolean noCache;
 
+    @Option(names = "--cached-only", description = "Score only the cells whose embeddings are all in the resume caches (nothing is embedded); "
+            + "the others are listed and left out of the outputs. To assemble a grid that earlier runs embedded.")
+    boolean cachedOnly;
+
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Where the resume caches live. Default: $SENTEMB_HOME/eval-cache.")
     Path cacheDir;
 
@@ -97,6 +101,9 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OutputFiles.checkDirectories(outputs.mkdirs, output, markdown, report);
+        if (cachedOnly && noCache) {
+            throw new IllegalArgumentException("--cached-only scores what the resume caches hold; --no-cache turns them off");
+        }
         List<Strategies.Named> named = strategies.stream().map(String::strip).map(Strategies::require).toList(); // all checked up front
         TransferEvaluator.Classifier clf = TransferEvaluator.Classifier.parse(classifier);
         List<String> names = TaskNames.expand(tasks);
@@ -118,11 +125,21 @@ final class CompareCommand implements Callable<Integer> {
                 if (threads != null) {
                     b.threads(threads);
                 }
-                EvalReport r = EvalCommand.evaluate(b, m.strip(), row.template(), row.readout(), run, clf, kfold, dir, cacheRoot);
+                int[] missing = {0};
+                EvalReport r = EvalCommand.evaluate(b, m.strip(), row.template(), row.readout(), run, clf, kfold, dir, cacheRoot,
+                        cachedOnly ? n -> missing[0] = n : null);
+                if (r == null) {
+                    System.out.printf(Locale.ROOT, "compare: %s × %s: left out, %d of its sentences not in the cache (--cached-only)%n",
+                            row.name(), m, missing[0]);
+                    continue;
+                }
                 reports.add(r);
                 cells.add(row.name());
                 System.out.printf(Locale.ROOT, "compare: %s × %s: %s, %s s%n", row.name(), m, scores(r), Markdown.wallOf(r));
             }
+        }
+        if (reports.isEmpty()) {
+            throw new dev.sentemb.SentembException("--cached-only: no cell of the grid has all its sentences in the caches under " + cacheRoot);
         }
         List<String> legend = new ArrayList<>(named.stream().map(s -> s.name() + " = " + s.title() + " (" + s.cost() + ")").toList());
         templates.forEach(f -> legend.add("templates:" + f.getFileName() + " = the mean of the embeddings under the templates of " + f

@@ -116,6 +116,16 @@ final class EvalCommand implements Callable<Integer> {
      */
     static EvalReport evaluate(Encoder.Builder builder, String modelName, String template, String readout, EvalRun run,
                                TransferEvaluator.Classifier clf, int kfold, Path dataDir, Path cacheRoot) throws java.io.IOException {
+        return evaluate(builder, modelName, template, readout, run, clf, kfold, dataDir, cacheRoot, null);
+    }
+
+    /**
+     * As above; when {@code uncached} is given, a run whose sentences are not all in the cache embeds nothing: it
+     * reports how many are missing there and returns null.
+     */
+    static EvalReport evaluate(Encoder.Builder builder, String modelName, String template, String readout, EvalRun run,
+                               TransferEvaluator.Classifier clf, int kfold, Path dataDir, Path cacheRoot,
+                               java.util.function.IntConsumer uncached) throws java.io.IOException {
         long t0 = System.nanoTime();
         try (Encoder enc = builder.build()) {
             Long bytes = Files.isRegularFile(enc.modelPath()) ? Files.size(enc.modelPath()) : null;
@@ -124,6 +134,13 @@ final class EvalCommand implements Callable<Integer> {
                     : new EmbeddingCache(EmbeddingCache.fileFor(cacheRoot, enc.modelPath(), enc.spec(), enc.prompt("*sent_0*"),
                     enc.strategy().boundSettings().isEmpty() ? readout : readout + "@" + enc.strategy().boundSettings())); // two settings never share a cache
             TaskEmbedder embedder = new TaskEmbedder(enc, cache, Progress.forEmbedding());
+            if (uncached != null) {
+                int missing = embedder.missing(run);
+                if (missing > 0) {
+                    uncached.accept(missing);
+                    return null;
+                }
+            }
             if (embedder.resumable() > 0) {
                 System.err.printf("sentemb: resuming with %d cached embeddings from %s%n", embedder.resumable(), cache.file());
             }

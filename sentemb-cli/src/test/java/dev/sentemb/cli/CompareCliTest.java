@@ -78,6 +78,30 @@ class CompareCliTest {
         assertTrue(again.startsWith(table), "compare's table, row for row:\n" + table + "\n---\n" + again);
         assertEquals(6, again.lines().filter(l -> l.startsWith("| " + model + " |")).count(), again);
         assertTrue(Files.readString(dir.resolve("again.html")).contains("Contrastive Prompting"));
+        // --cached-only: the cells the caches hold are scored as before, the others left out and nothing embedded
+        long cacheFiles;
+        try (var files = Files.list(Path.of(caches))) {
+            cacheFiles = files.count();
+        }
+        CliRun cached = CliRun.of("compare", "--models", model, "--strategies", "ke,prompteol,metaeol", "--data", data, "--tasks", "STSBenchmark",
+                "--cache-dir", caches, "--cached-only", "--output", dir.resolve("cached.json").toString());
+        assertEquals(0, cached.code(), cached.err());
+        JsonNode cachedGrid = JSON.readTree(dir.resolve("cached.json").toFile());
+        assertEquals(1, cachedGrid.size(), cached.out());
+        assertEquals(grid.get(0).get("report").get("sts"), cachedGrid.get(0).get("report").get("sts"));
+        assertTrue(cached.out().contains("compare: ke × " + model + ": left out, "), cached.out());
+        assertTrue(cached.out().matches("(?s).*compare: metaeol × .*: left out, [1-9][0-9]* of its sentences not in the cache \\(--cached-only\\).*"), cached.out());
+        try (var files = Files.list(Path.of(caches))) {
+            assertEquals(cacheFiles, files.count(), "nothing embedded, no cache begun");
+        }
+        CliRun none = CliRun.of("compare", "--models", model, "--strategies", "ke", "--data", data, "--tasks", "STSBenchmark",
+                "--cache-dir", caches, "--cached-only");
+        assertEquals(ExitCodes.FAILED, none.code());
+        assertTrue(none.err().contains("--cached-only: no cell of the grid has all its sentences in the caches under " + caches), none.err());
+        CliRun both = CliRun.of("compare", "--models", model, "--data", data, "--cached-only", "--no-cache");
+        assertEquals(ExitCodes.FAILED, both.code());
+        assertTrue(both.err().contains("--cached-only scores what the resume caches hold; --no-cache turns them off"), both.err());
+
         Path broken = Files.writeString(dir.resolve("broken.json"), "[" + grid.get(0) + ", {\"strategy\": \"pretcot\"}]");
         CliRun bad = CliRun.of("report", broken.toString());
         assertEquals(ExitCodes.FAILED, bad.code());

@@ -87,6 +87,11 @@ public final class EmbeddingCache {
             return vectors.size();
         }
 
+        /** Whether an earlier run embedded {@code text} (nothing is counted as taken). */
+        public boolean has(String text) {
+            return vectors.containsKey(text);
+        }
+
         /** The earlier embedding of {@code text}, or null; a hit adds its recorded time to {@link #resumed()}. */
         public float[] take(String text) {
             float[] v = vectors.get(text);

@@ -53,6 +53,11 @@ public final class TaskEmbedder {
         return done.size();
     }
 
+    /** How many of {@code run}'s distinct sentences the cache does not hold (what embedding them all would compute). */
+    public int missing(EvalRun run) {
+        return (int) run.sentencesByTask().values().stream().flatMap(List::stream).filter(s -> !done.has(s)).count();
+    }
+
     /** What this run took from the cache instead of embedding again (null when nothing). */
     public ResumedWork resumed() {
         return done.resumed();
