@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class OpsBench {
-    static final int DIM = 576, HEADS = 9, KV_HEADS = 3, HEAD_DIM = 64, FFN = 1536;
+    static final int DIM = 576, HEADS = 9, KV_HEADS = 3, FFN = 1536;
 
     @Param({"64"})
     public int sequences;
@@ -37,6 +37,10 @@ public class OpsBench {
 
     @Param({"2"})
     public int threads;
+
+    /** Attention's head width (smollm2 and qwen2.5-coder-0.5b: 64; qwen2.5-coder-1.5b: 128; gemma3: 256), 9 heads over 3 kv heads. */
+    @Param({"64"})
+    public int headDim;
 
     /** Rows of the shared prefix every sequence attends to first (PromptEOL's head is 3 tokens, MetaEOL's ~70). */
     @Param({"0"})
@@ -52,15 +56,15 @@ public class OpsBench {
     public void setup() {
         int t = sequences * length;
         Random r = new Random(3);
-        q = gaussian(r, t * HEADS * HEAD_DIM);
-        k = gaussian(r, t * KV_HEADS * HEAD_DIM);
-        v = gaussian(r, t * KV_HEADS * HEAD_DIM);
-        attnOut = new float[t * HEADS * HEAD_DIM];
+        q = gaussian(r, t * HEADS * headDim);
+        k = gaussian(r, t * KV_HEADS * headDim);
+        v = gaussian(r, t * KV_HEADS * headDim);
+        attnOut = new float[t * HEADS * headDim];
         offsets = new int[sequences + 1];
         for (int s = 0; s <= sequences; s++) offsets[s] = s * length;
         past = prefix == 0 ? KvPrefix.EMPTY
-                : new KvPrefix(gaussian(r, prefix * KV_HEADS * HEAD_DIM), gaussian(r, prefix * KV_HEADS * HEAD_DIM), prefix);
-        shape = new AttentionShape(HEADS, KV_HEADS, HEAD_DIM, (float) (1 / Math.sqrt(HEAD_DIM)), 0);
+                : new KvPrefix(gaussian(r, prefix * KV_HEADS * headDim), gaussian(r, prefix * KV_HEADS * headDim), prefix);
+        shape = new AttentionShape(HEADS, KV_HEADS, headDim, (float) (1 / Math.sqrt(headDim)), 0);
         x = gaussian(r, t * DIM);
         normOut = new float[t * DIM];
         weight = gaussian(r, DIM);
