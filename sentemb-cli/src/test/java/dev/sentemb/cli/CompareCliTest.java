@@ -1,6 +1,7 @@
 package dev.sentemb.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,10 @@ class CompareCliTest {
                 "--cache-dir", caches, "--cached-only");
         assertEquals(ExitCodes.FAILED, none.code());
         assertTrue(none.err().contains("--cached-only: no cell of the grid has all its sentences in the caches under " + caches), none.err());
+        assertTrue(CompareCommand.notFetched("smollm2-135m", new dev.sentemb.load.ModelStore(dir.resolve("empty-store"))),
+                "--cached-only leaves out a registry model it would have to fetch");
+        assertFalse(CompareCommand.notFetched("smollm2-135m", new dev.sentemb.load.ModelStore(Path.of(model).getParent().getParent())));
+        assertFalse(CompareCommand.notFetched(model, new dev.sentemb.load.ModelStore(dir.resolve("empty-store"))), "a path is never fetched");
         CliRun both = CliRun.of("compare", "--models", model, "--data", data, "--cached-only", "--no-cache");
         assertEquals(ExitCodes.FAILED, both.code());
         assertTrue(both.err().contains("--cached-only scores what the resume caches hold; --no-cache turns them off"), both.err());
