@@ -28,6 +28,8 @@ public record EvalReport(String model, String modelFile, String modelSha256, Lon
                          List<StsResult> sts, Double stsAvg, List<TransferResult> transfer, Double transferAvg,
                          List<EvalRun.Point> stsbScatter) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** A results file is a few hundred kilobytes (a compare grid of 28 cells a few megabytes). */
+    static final long MAX_BYTES = 256L << 20;
 
     /** Plain PromptEOL, or a template with a demonstration (for the scaling chart's two lines). */
     public boolean withDemonstration() {
@@ -52,12 +54,13 @@ public record EvalReport(String model, String modelFile, String modelSha256, Lon
         }
     }
 
+    /** The report of an {@code eval --output} file (read as {@link #readAll} reads it). */
     public static EvalReport read(Path file) {
-        try {
-            return JSON.readValue(file.toFile(), EvalReport.class);
-        } catch (IOException e) {
-            throw new DataFormatException(file, 0, "not a sentemb results file: " + e.getMessage());
+        List<EvalReport> all = readAll(file);
+        if (all.size() != 1) {
+            throw new DataFormatException(file, 0, "a compare output of " + all.size() + " cells, not one eval report");
         }
+        return all.get(0);
     }
 
     /**
@@ -68,6 +71,10 @@ public record EvalReport(String model, String modelFile, String modelSha256, Lon
     public static List<EvalReport> readAll(Path file) {
         JsonNode root;
         try {
+            long size = java.nio.file.Files.size(file);
+            if (size > MAX_BYTES) { // a wrong path to a big file is refused before it is read
+                throw new DataFormatException(file, 0, size + " bytes, more than a results file's limit of " + MAX_BYTES + " bytes");
+            }
             root = JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new DataFormatException(file, 0, "not a sentemb results file: " + e.getMessage());

@@ -101,6 +101,14 @@ class HtmlReportTest {
             SentembException e = assertThrows(SentembException.class, () -> EvalReport.readAll(f), bad[0]);
             assertTrue(e.getMessage().startsWith(f + ": ") && e.getMessage().contains(bad[1]), e.getMessage());
         }
+        SentembException two = assertThrows(SentembException.class, () -> EvalReport.read(grid));
+        assertTrue(two.getMessage().contains("a compare output of 2 cells, not one eval report"), two.getMessage());
+        Path huge = dir.resolve("huge.json");
+        try (var raf = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            raf.setLength(EvalReport.MAX_BYTES + 1); // sparse
+        }
+        SentembException big = assertThrows(SentembException.class, () -> EvalReport.readAll(huge));
+        assertTrue(big.getMessage().contains("more than a results file's limit"), big.getMessage());
     }
 
     @Test
