@@ -8,12 +8,18 @@
 # As an AVX2 machine: JAVA_TOOL_OPTIONS=-XX:UseAVX=2 (reaches the forked JVMs too); a tile shape is forced
 # with -Dsentemb.kernel.tile=6x2 the same way. Build first: mvn -B -ntp install -DskipTests. The default
 # build never runs these.
+# The report names the kernels OpenBLAS chose. Under -XX:UseAVX=2 OpenBLAS is held to its AVX2 (Haswell) kernels
+# too, unless OPENBLAS_CORETYPE says otherwise. An OpenBLAS older than the CPU may choose a generic core (Debian 12's
+# 0.3.21 calls a 5th-generation Xeon "Prescott", SSE3): then name the kernels, e.g. OPENBLAS_CORETYPE=SkylakeX.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/jdk.sh"
 cp="$root/sentemb-bench/target/sentemb-bench-0.1.0-SNAPSHOT.jar:$root/sentemb-bench/target/lib/*"
 args=("$@")
 [ ${#args[@]} -eq 0 ] && args=(-f 1 -wi 3 -w 2s -i 5 -r 2s)
+if [[ "${JAVA_TOOL_OPTIONS:-}" == *UseAVX=2* && -z "${OPENBLAS_CORETYPE:-}" ]]; then
+  export OPENBLAS_CORETYPE=Haswell
+fi
 exec java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$cp" \
   -Djmh.ignoreLock=true dev.sentemb.bench.KernelReport \
   -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED" "${args[@]}"

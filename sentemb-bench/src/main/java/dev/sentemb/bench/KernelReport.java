@@ -21,8 +21,6 @@ public final class KernelReport {
         Options opts = new CommandLineOptions(args);
         Collection<RunResult> results = new Runner(opts).run();
         double peakPerCore = Double.parseDouble(System.getProperty("sentemb.peakGflopsPerCore", "78.24"));
-        System.out.printf(Locale.ROOT, "%n%-14s %-9s %6s %6s %6s %3s  %-14s %9s %8s %8s%n",
-                "model", "tensor", "T", "N", "K", "thr", "impl", "ms/call", "GFLOP/s", "of peak");
         java.util.Map<String, Double> blas = new java.util.HashMap<>();
         java.util.List<String[]> lines = new java.util.ArrayList<>();
         java.util.List<String> others = new java.util.ArrayList<>();
@@ -48,6 +46,20 @@ public final class KernelReport {
             lines.add(new String[] {key, String.format(Locale.ROOT, "%-14s %-9s %6d %6d %6d %3d  %-14s %9.3f %8.1f %7.0f%%",
                     model, tensor, t, n, k, threads, impl, ms, gflops, 100 * gflops / (peakPerCore * threads)), Double.toString(gflops), impl});
         }
+        if (!blas.isEmpty()) {
+            // The forks inherit the environment, so the library loaded here chose what theirs did.
+            OpenBlas.load(1).ifPresent(b -> {
+                String d = b.describe();
+                System.out.println("OpenBLAS: " + d
+                        + (System.getenv("OPENBLAS_CORETYPE") != null ? " (OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") + ")" : ""));
+                if (OpenBlas.PRE_AVX2_CORES.contains(d.substring(d.lastIndexOf(' ') + 1))) {
+                    System.out.println("warning: OpenBLAS chose kernels older than AVX2 for this CPU, so its rows are no yardstick;"
+                            + " name the right ones with OPENBLAS_CORETYPE (Haswell for AVX2, SkylakeX for AVX-512)");
+                }
+            });
+        }
+        System.out.printf(Locale.ROOT, "%n%-14s %-9s %6s %6s %6s %3s  %-14s %9s %8s %8s%n",
+                "model", "tensor", "T", "N", "K", "thr", "impl", "ms/call", "GFLOP/s", "of peak");
         for (String[] l : lines) {
             Double b = blas.get(l[0]);
             String ratio = b == null || l[3].equals("openblas") || l[3].equals("backwardOpenblas") ? "" : String.format(Locale.ROOT, "  %.2f× OpenBLAS", Double.parseDouble(l[2]) / b);

@@ -22,9 +22,16 @@ final class OpenBlas {
             "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
             "/usr/lib/aarch64-linux-gnu/libopenblas.so.0", "/usr/lib64/libopenblas.so.0");
 
+    /** x86 kernel sets without AVX2 FMA, as openblas_get_corename names them. */
+    static final java.util.Set<String> PRE_AVX2_CORES = java.util.Set.of("Katmai", "Coppermine", "Northwood", "Prescott", "Banias",
+            "Atom", "Core2", "Penryn", "Dunnington", "Nehalem", "Sandybridge", "Opteron", "Opteron(SSE3)", "Barcelona", "Nano",
+            "Bobcat", "Bulldozer", "Piledriver", "Steamroller", "Excavator");
+
     private final MethodHandle sgemm;
+    private final SymbolLookup lib;
 
     private OpenBlas(SymbolLookup lib) {
+        this.lib = lib;
         Linker linker = Linker.nativeLinker();
         this.sgemm = linker.downcallHandle(lib.find("cblas_sgemm").orElseThrow(), FunctionDescriptor.ofVoid(
                 ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
@@ -50,6 +57,26 @@ final class OpenBlas {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The kernel set the library chose for this CPU ({@code openblas_get_corename}) and its build
+     * ({@code openblas_get_config}). A library older than the CPU falls back to a generic core (0.3.21
+     * calls a 2023 Xeon "Prescott": SSE3 kernels, a quarter of the speed), which makes it no yardstick;
+     * {@code OPENBLAS_CORETYPE} then names the kernels to use.
+     */
+    String describe() {
+        return call("openblas_get_config") + ", core " + call("openblas_get_corename");
+    }
+
+    private String call(String function) {
+        try {
+            MethodHandle h = Linker.nativeLinker().downcallHandle(lib.find(function).orElseThrow(), FunctionDescriptor.of(ValueLayout.ADDRESS));
+            MemorySegment s = (MemorySegment) h.invokeExact();
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "?";
+        }
     }
 
     /** c[M×K] = a[M×N] · b with b [N×K] (row-major; the input gradient Kernels.matmulTransposed computes). */
