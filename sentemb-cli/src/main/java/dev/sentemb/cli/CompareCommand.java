@@ -66,8 +66,9 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Neither read nor write the resume caches.")
     boolean noCache;
 
-    @Option(names = "--cached-only", description = "Score only the cells whose embeddings are all in the resume caches (nothing is embedded); "
-            + "the others are listed and left out of the outputs. To assemble a grid that earlier runs embedded.")
+    @Option(names = "--cached-only", description = "Score what the resume caches hold and embed nothing: each cell on the tasks whose "
+            + "sentences are all cached (as an interrupted run leaves the tasks it finished); the tasks and cells left out are listed. "
+            + "To assemble a grid that earlier runs embedded.")
     boolean cachedOnly;
 
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Where the resume caches live. Default: $SENTEMB_HOME/eval-cache.")
@@ -134,13 +135,17 @@ final class CompareCommand implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "compare: %s × %s: left out, the model is not fetched (--cached-only fetches nothing)%n", row.name(), m);
                     continue;
                 }
-                int[] missing = {0};
+                EvalCommand.Uncached[] missing = {null};
                 EvalReport r = EvalCommand.evaluate(b, m.strip(), row.template(), row.readout(), run, clf, kfold, dir, cacheRoot,
-                        cachedOnly ? n -> missing[0] = n : null);
+                        cachedOnly ? u -> missing[0] = u : null);
                 if (r == null) {
                     System.out.printf(Locale.ROOT, "compare: %s × %s: left out, %d of its sentences not in the cache (--cached-only)%n",
-                            row.name(), m, missing[0]);
+                            row.name(), m, missing[0].sentences());
                     continue;
+                }
+                if (missing[0] != null) {
+                    System.out.printf(Locale.ROOT, "compare: %s × %s: %s left out, %d of their sentences not in the cache (--cached-only)%n",
+                            row.name(), m, String.join(", ", missing[0].tasks()), missing[0].sentences());
                 }
                 reports.add(r);
                 cells.add(row.name());
@@ -148,7 +153,7 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         if (cachedOnly && reports.isEmpty()) {
-            throw new dev.sentemb.SentembException("--cached-only: no cell of the grid has all its sentences in the caches under " + cacheRoot);
+            throw new dev.sentemb.SentembException("--cached-only: no task of any cell of the grid has all its sentences in the caches under " + cacheRoot);
         }
         List<String> legend = new ArrayList<>(named.stream().map(s -> s.name() + " = " + s.title() + " (" + s.cost() + ")").toList());
         templates.forEach(f -> legend.add("templates:" + f.getFileName() + " = the mean of the embeddings under the templates of " + f

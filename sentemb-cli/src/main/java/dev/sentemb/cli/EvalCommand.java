@@ -19,6 +19,7 @@ import dev.sentemb.eval.sts.StsTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,12 +121,19 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /**
-     * As above; when {@code uncached} is given, a run whose sentences are not all in the cache embeds nothing: it
-     * reports how many are missing there and returns null.
+     * What a cache-only run could not score: the tasks left out and how many of their distinct sentences the cache
+     * lacks (all of the run's tasks when nothing could be scored).
+     */
+    record Uncached(List<String> tasks, int sentences) {}
+
+    /**
+     * As above; when {@code uncached} is given, nothing is embedded: the run is scored on the tasks whose sentences
+     * are all in the cache (as an interrupted run leaves the tasks it finished), {@code uncached} is told what was
+     * left out, and null is returned when no task could be scored.
      */
     static EvalReport evaluate(Encoder.Builder builder, String modelName, String template, String readout, EvalRun run,
                                TransferEvaluator.Classifier clf, int kfold, Path dataDir, Path cacheRoot,
-                               java.util.function.IntConsumer uncached) throws java.io.IOException {
+                               java.util.function.Consumer<Uncached> uncached) throws java.io.IOException {
         long t0 = System.nanoTime();
         try (Encoder enc = builder.build()) {
             Long bytes = Files.isRegularFile(enc.modelPath()) ? Files.size(enc.modelPath()) : null;
@@ -134,12 +142,16 @@ final class EvalCommand implements Callable<Integer> {
                     : new EmbeddingCache(EmbeddingCache.fileFor(cacheRoot, enc.modelPath(), enc.spec(), enc.prompt("*sent_0*"),
                     enc.strategy().boundSettings().isEmpty() ? readout : readout + "@" + enc.strategy().boundSettings())); // two settings never share a cache
             TaskEmbedder embedder = new TaskEmbedder(enc, cache, Progress.forEmbedding());
-            if (uncached != null) {
-                int missing = embedder.missing(run);
-                if (missing > 0) {
-                    uncached.accept(missing);
+            if (uncached != null && embedder.missing(run) > 0) {
+                List<String> cached = new ArrayList<>(), left = new ArrayList<>();
+                for (String task : run.taskNames()) {
+                    (embedder.missing(run.only(List.of(task))) == 0 ? cached : left).add(task);
+                }
+                uncached.accept(new Uncached(left, embedder.missing(run.only(left))));
+                if (cached.isEmpty()) {
                     return null;
                 }
+                run = run.only(cached);
             }
             if (embedder.resumable() > 0) {
                 System.err.printf("sentemb: resuming with %d cached embeddings from %s%n", embedder.resumable(), cache.file());

@@ -95,10 +95,32 @@ class CompareCliTest {
         try (var files = Files.list(Path.of(caches))) {
             assertEquals(cacheFiles, files.count(), "nothing embedded, no cache begun");
         }
+        // a cell partly cached (as an interrupted run leaves it) is scored on its cached tasks, the others named
+        Path sick = Path.of(data).resolve("SICK");
+        Files.createDirectories(sick);
+        List<String> sickPairs = Files.readAllLines(TestModels.shared().resolve("data/senteval/SICK/SICK_test_annotated.txt"), StandardCharsets.UTF_8);
+        Files.write(sick.resolve("SICK_test_annotated.txt"), sickPairs.subList(0, 21), StandardCharsets.UTF_8);
+        CliRun partly = CliRun.of("compare", "--models", model, "--strategies", "prompteol,ke", "--data", data, "--tasks", "STSBenchmark,SICKRelatedness",
+                "--cache-dir", caches, "--cached-only", "--output", dir.resolve("partly.json").toString(), "--markdown", dir.resolve("partly.md").toString(),
+                "--report", dir.resolve("partly.html").toString());
+        assertEquals(0, partly.code(), partly.err());
+        JsonNode partGrid = JSON.readTree(dir.resolve("partly.json").toFile());
+        assertEquals(1, partGrid.size(), partly.out());
+        assertEquals(grid.get(0).get("report").get("sts"), partGrid.get(0).get("report").get("sts"), "STS-B scored as before, SICK-R not at all");
+        assertTrue(partly.out().matches("(?s).*compare: prompteol × .*: SICKRelatedness left out, [1-9][0-9]* of their sentences not in the cache \\(--cached-only\\).*"),
+                partly.out());
+        assertTrue(partly.out().matches("(?s).*compare: ke × .*: left out, [1-9][0-9]* of its sentences not in the cache.*"), partly.out());
+        String partMd = Files.readString(dir.resolve("partly.md"));
+        assertTrue(partMd.contains("| PromptEOL |") && !partMd.contains("| Knowledge Enhancement |"), partMd);
+        assertTrue(partMd.contains("| SICKRelatedness |") && partMd.matches("(?s).*\\| PromptEOL \\|[^\\n]*\\| – \\|.*"), "SICK-R shown as not scored: " + partMd);
+        assertTrue(Files.readString(dir.resolve("partly.html")).contains("PromptEOL"));
+        try (var files = Files.list(Path.of(caches))) {
+            assertEquals(cacheFiles, files.count(), "still nothing embedded");
+        }
         CliRun none = CliRun.of("compare", "--models", model, "--strategies", "ke", "--data", data, "--tasks", "STSBenchmark",
                 "--cache-dir", caches, "--cached-only");
         assertEquals(ExitCodes.FAILED, none.code());
-        assertTrue(none.err().contains("--cached-only: no cell of the grid has all its sentences in the caches under " + caches), none.err());
+        assertTrue(none.err().contains("--cached-only: no task of any cell of the grid has all its sentences in the caches under " + caches), none.err());
         assertTrue(CompareCommand.notFetched("smollm2-135m", new dev.sentemb.load.ModelStore(dir.resolve("empty-store"))),
                 "--cached-only leaves out a registry model it would have to fetch");
         assertFalse(CompareCommand.notFetched("smollm2-135m", new dev.sentemb.load.ModelStore(Path.of(model).getParent().getParent())));

@@ -67,6 +67,22 @@ public final class EvalRun {
         return r;
     }
 
+    /** The same run restricted to {@code names} (tasks already loaded; the order stays this run's). */
+    public EvalRun only(java.util.Collection<String> names) {
+        EvalRun r = new EvalRun();
+        sts.stream().filter(t -> names.contains(t.name())).forEach(r.sts::add);
+        transfer.stream().filter(t -> names.contains(t.name())).forEach(r.transfer::add);
+        return r;
+    }
+
+    /** The tasks of this run, STS first, as they are embedded and reported. */
+    public List<String> taskNames() {
+        List<String> out = new ArrayList<>();
+        sts.forEach(t -> out.add(t.name()));
+        transfer.forEach(t -> out.add(t.name()));
+        return out;
+    }
+
     /** Distinct sentences per task, each sentence listed only under the first task that has it. */
     public Map<String, List<String>> sentencesByTask() {
         Map<String, List<String>> out = new java.util.LinkedHashMap<>();
