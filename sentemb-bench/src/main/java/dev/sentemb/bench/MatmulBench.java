@@ -139,6 +139,15 @@ public class MatmulBench {
         return dxs;
     }
 
+    /** N and K of the weight (after {@link #setup}). */
+    int rows() {
+        return stored.rows();
+    }
+
+    int cols() {
+        return stored.cols();
+    }
+
     static Path modelPath(String name) {
         return dev.sentemb.load.CacheDirs.sentembHome().resolve("models").resolve(name + ".gguf");
     }
