@@ -35,6 +35,16 @@ public final class PairedMatmul {
     }
 
     public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (IllegalArgumentException | IllegalStateException | dev.sentemb.SentembException e) {
+            // a bad option, a model not fetched or a tensor it does not have: the message says which, no stack needed
+            System.err.println("paired: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) {
         String models = "smollm2-135m";
         String tensors = "attn_q,attn_k,ffn_up,ffn_down";
         int tokens = 512, threads = 2, pairs = 200;
