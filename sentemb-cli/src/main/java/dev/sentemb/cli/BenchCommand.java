@@ -53,8 +53,8 @@ final class BenchCommand implements Callable<Integer> {
     int callers;
 
     @Option(names = "--rounds", defaultValue = "0", paramLabel = "N",
-            description = "With --callers: time one call with all the sentences and the N callers alternately, N rounds in this one "
-                    + "process, and print each round's ratio and their median (side by side, so a noisy machine moves both). Default: off.")
+            description = "With --callers: time one call with all the sentences and the N callers alternately (ABBA: the callers "
+                    + "first in every second round), N rounds in this one process, and print each round's ratio and their median (side by side, so a noisy machine moves both). Default: off.")
     int rounds;
 
     @Option(names = "--warmup", defaultValue = "16", paramLabel = "N", description = "Sentences embedded before timing (JIT warm-up). Default: ${DEFAULT-VALUE}.")
@@ -141,21 +141,33 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * {@link #rounds} rounds, each timing one call with every sentence and then {@link #callers} one-sentence
-     * callers; prints each round's rates and ratio, and their medians as one JSON line.
+     * {@link #rounds} rounds, each timing one call with every sentence and {@link #callers} one-sentence callers,
+     * in ABBA order (one call first in even rounds, the callers first in odd ones); prints each round's rates and
+     * ratio, and their medians as one JSON line.
      */
     private int compareRounds(Encoder enc, List<String> sentences) throws InterruptedException {
         double[] one = new double[rounds], many = new double[rounds], ratio = new double[rounds];
+        boolean[] callersFirst = new boolean[rounds];
         long failed = 0;
         for (int r = 0; r < rounds; r++) {
-            long t0 = System.nanoTime();
-            failed += enc.embedEach(sentences, null).stream().filter(x -> !x.isOk()).count();
-            one[r] = sentences.size() / ((System.nanoTime() - t0) / 1e9);
-            t0 = System.nanoTime();
-            failed += oneAtATime(enc, sentences, callers).stream().filter(x -> !x.isOk()).count();
-            many[r] = sentences.size() / ((System.nanoTime() - t0) / 1e9);
+            // ABBA: odd rounds time the callers first, so a machine that speeds up or slows down over the run
+            // (warm-up, a neighbour's burst ending) favours neither side in the median
+            callersFirst[r] = r % 2 == 1;
+            for (int side = 0; side < 2; side++) {
+                boolean timeCallers = (side == 0) == callersFirst[r];
+                long t0 = System.nanoTime();
+                List<EmbedResult> got = timeCallers ? oneAtATime(enc, sentences, callers) : enc.embedEach(sentences, null);
+                double rate = sentences.size() / ((System.nanoTime() - t0) / 1e9);
+                failed += got.stream().filter(x -> !x.isOk()).count();
+                if (timeCallers) {
+                    many[r] = rate;
+                } else {
+                    one[r] = rate;
+                }
+            }
             ratio[r] = many[r] / one[r];
-            System.err.printf("sentemb   round %d: one call %.2f sent/s, %d callers %.2f sent/s, ratio %.3f%n", r + 1, one[r], callers, many[r], ratio[r]);
+            System.err.printf("sentemb   round %d (%s first): one call %.2f sent/s, %d callers %.2f sent/s, ratio %.3f%n", r + 1,
+                    callersFirst[r] ? "callers" : "one call", one[r], callers, many[r], ratio[r]);
         }
         Map<String, Object> out = identity(enc);
         out.put("packed_weights_mb", enc.packedWeightBytes() / 1e6);
@@ -164,6 +176,7 @@ final class BenchCommand implements Callable<Integer> {
         out.put("one_call_sentences_per_s", one);
         out.put("callers_sentences_per_s", many);
         out.put("ratios", ratio);
+        out.put("callers_first", callersFirst);
         out.put("median_ratio", median(ratio));
         System.err.printf("sentemb   %s %s threads=%d: %d callers / one call, median of %d rounds: %.3f (one call %.2f, callers %.2f sent/s)%n",
                 model.model, model.templateSpec(), enc.threads(), callers, rounds, median(ratio), median(one), median(many));

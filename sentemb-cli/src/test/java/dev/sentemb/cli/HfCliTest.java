@@ -176,6 +176,7 @@ class HfCliTest {
             double one = j.get("one_call_sentences_per_s").get(i).asDouble(), many = j.get("callers_sentences_per_s").get(i).asDouble();
             assertTrue(one > 0 && many > 0, r[1]);
             assertEquals(many / one, j.get("ratios").get(i).asDouble(), 1e-9);
+            assertEquals(i % 2 == 1, j.get("callers_first").get(i).asBoolean(), "ABBA order: " + r[1]);
         }
         // a dozen one-sentence passes are small ones: the automatic budget packs the model's projections
         assertTrue(j.get("packed_weights_mb").asDouble() > 0, r[1]);
