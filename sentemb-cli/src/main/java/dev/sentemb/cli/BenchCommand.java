@@ -54,7 +54,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", defaultValue = "0", paramLabel = "N",
             description = "With --callers: time one call with all the sentences and the N callers alternately (ABBA: the callers "
-                    + "first in every second round), N rounds in this one process, and print each round's ratio and their median (side by side, so a noisy machine moves both). Default: off.")
+                    + "first in every second round), N rounds in this one process, and print each round's ratio and their median "
+                    + "(side by side, so a noisy machine moves both). Default: off.")
     int rounds;
 
     @Option(names = "--warmup", defaultValue = "16", paramLabel = "N", description = "Sentences embedded before timing (JIT warm-up). Default: ${DEFAULT-VALUE}.")
@@ -154,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
             // (warm-up, a neighbour's burst ending) favours neither side in the median
             callersFirst[r] = r % 2 == 1;
             for (int side = 0; side < 2; side++) {
-                boolean timeCallers = (side == 0) == callersFirst[r];
+                boolean timeCallers = side == 0 ? callersFirst[r] : !callersFirst[r];
                 long t0 = System.nanoTime();
                 List<EmbedResult> got = timeCallers ? oneAtATime(enc, sentences, callers) : enc.embedEach(sentences, null);
                 double rate = sentences.size() / ((System.nanoTime() - t0) / 1e9);
