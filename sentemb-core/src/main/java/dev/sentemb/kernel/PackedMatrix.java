@@ -84,9 +84,24 @@ public final class PackedMatrix implements WeightMatrix {
         if (panels != null) {
             return true;
         }
+        if (PASS_ROWS.isBound()) {
+            rows = PASS_ROWS.get();
+        }
         int small = rows < SMALL_ROWS ? smallProducts.incrementAndGet() : smallProducts.get();
         int large = rows < SMALL_ROWS ? largeProducts.get() : largeProducts.incrementAndGet();
         return small >= SMALL_PRODUCTS && small > 2 * large && reserve();
+    }
+
+    /** The rows of the pass a product belongs to, where it has fewer of its own (see {@link #countedAsPassOf}). */
+    private static final ScopedValue<Integer> PASS_ROWS = ScopedValue.newInstance();
+
+    /**
+     * Runs {@code op}, whose products are part of a pass of {@code passRows} rows though they have fewer (a pass's
+     * last block for its last tokens alone): the packing policy counts them at the pass's size, so a corpus run's
+     * 1,024-token passes do not start packing the last block's weights for its few dozen last rows.
+     */
+    public static <T> T countedAsPassOf(int passRows, java.util.function.Supplier<T> op) {
+        return ScopedValue.where(PASS_ROWS, passRows).call(op::get);
     }
 
     private synchronized boolean reserve() {

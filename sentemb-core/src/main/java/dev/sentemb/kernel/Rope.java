@@ -6,13 +6,32 @@ import java.util.Objects;
  * Rotary position embedding of one model: pair layout, how many leading dims of each head rotate,
  * and the per-pair inverse frequencies θ_i = base^(-2i/dims) (already divided by any linear scaling
  * factor and per-frequency factors). Angles are formed in fp32 as Hugging Face does.
+ *
+ * <p>The cosines and sines of a position are the same in every layer and for queries and keys alike, so
+ * they are computed once per position and kept (a table grown to the largest position seen, up to
+ * {@link #MAX_TABLE_POSITIONS}; beyond it they are computed per row): every layer of every pass otherwise
+ * took two trigonometric calls per pair and row, about 1.5 % of a pass. The table holds exactly the values
+ * the per-row computation gives, so the rotated bits do not change.
  */
-public record Rope(RopeStyle style, int dims, float[] invFreq) {
-    public Rope {
-        Objects.requireNonNull(style, "style");
+public final class Rope {
+    /** Positions at or past this are rotated without the table (a 256-wide head: 4 MB of table here). */
+    static final int MAX_TABLE_POSITIONS = 1 << 13;
+
+    private final RopeStyle style;
+    private final int dims;
+    private final float[] invFreq;
+    /** cos and sin of position p, pair i at [p·dims/2 + i]; replaced whole when it grows (readers never lock). */
+    private volatile Table table = new Table(0, new float[0], new float[0]);
+
+    private record Table(int positions, float[] cos, float[] sin) {}
+
+    public Rope(RopeStyle style, int dims, float[] invFreq) {
+        this.style = Objects.requireNonNull(style, "style");
         if (dims <= 0 || dims % 2 != 0 || invFreq.length != dims / 2) {
             throw new IllegalArgumentException("rope dims must be even and match " + invFreq.length + " frequencies, got " + dims);
         }
+        this.dims = dims;
+        this.invFreq = invFreq.clone();
     }
 
     /**
@@ -33,6 +52,19 @@ public record Rope(RopeStyle style, int dims, float[] invFreq) {
         return new Rope(style, dims, inv);
     }
 
+    public RopeStyle style() {
+        return style;
+    }
+
+    public int dims() {
+        return dims;
+    }
+
+    /** A copy of the per-pair inverse frequencies. */
+    public float[] invFreq() {
+        return invFreq.clone();
+    }
+
     /** Rotates x[t][h·headDim ..] for every row t (position positions[t]) and each of {@code heads} heads. */
     void apply(float[] x, int rowFrom, int rowTo, int heads, int headDim, int[] positions) {
         rotate(x, rowFrom, rowTo, heads, headDim, positions, 1f);
@@ -48,15 +80,26 @@ public record Rope(RopeStyle style, int dims, float[] invFreq) {
 
     private void rotate(float[] x, int rowFrom, int rowTo, int heads, int headDim, int[] positions, float sign) {
         int half = dims / 2;
+        int maxPos = 0;
+        for (int t = rowFrom; t < rowTo; t++) {
+            maxPos = Math.max(maxPos, positions[t]);
+        }
+        Table tab = tableFor(maxPos);
         float[] cos = new float[half];
         float[] sin = new float[half];
         int width = heads * headDim;
         for (int t = rowFrom; t < rowTo; t++) {
-            float pos = positions[t];
-            for (int i = 0; i < half; i++) {
-                float angle = pos * invFreq[i];
-                cos[i] = (float) Math.cos(angle);
-                sin[i] = sign * (float) Math.sin(angle);
+            int pos = positions[t];
+            if (pos >= 0 && pos < tab.positions) {
+                System.arraycopy(tab.cos, pos * half, cos, 0, half);
+                System.arraycopy(tab.sin, pos * half, sin, 0, half);
+            } else {
+                angles(pos, cos, sin, 0);
+            }
+            if (sign != 1f) {
+                for (int i = 0; i < half; i++) {
+                    sin[i] = sign * sin[i];
+                }
             }
             for (int h = 0; h < heads; h++) {
                 int base = t * width + h * headDim;
@@ -70,5 +113,58 @@ public record Rope(RopeStyle style, int dims, float[] invFreq) {
                 }
             }
         }
+    }
+
+    /** cos and sin of every pair's angle at {@code pos}, into cos[o ..] and sin[o ..]. */
+    private void angles(int pos, float[] cos, float[] sin, int o) {
+        float p = pos;
+        for (int i = 0; i < invFreq.length; i++) {
+            float angle = p * invFreq[i];
+            cos[o + i] = (float) Math.cos(angle);
+            sin[o + i] = (float) Math.sin(angle);
+        }
+    }
+
+    /** The table, grown (doubling, from 64 positions) to cover {@code maxPos} when that is under the cap. */
+    private Table tableFor(int maxPos) {
+        Table t = table;
+        if (maxPos < t.positions || maxPos >= MAX_TABLE_POSITIONS) {
+            return t;
+        }
+        synchronized (this) {
+            t = table;
+            if (maxPos < t.positions) {
+                return t;
+            }
+            int n = Math.max(64, t.positions);
+            while (n <= maxPos) {
+                n *= 2;
+            }
+            n = Math.min(n, MAX_TABLE_POSITIONS);
+            int half = dims / 2;
+            float[] cos = java.util.Arrays.copyOf(t.cos, n * half);
+            float[] sin = java.util.Arrays.copyOf(t.sin, n * half);
+            for (int p = t.positions; p < n; p++) {
+                angles(p, cos, sin, p * half);
+            }
+            Table grown = new Table(n, cos, sin);
+            table = grown;
+            return grown;
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Rope r && r.style == style && r.dims == dims && java.util.Arrays.equals(r.invFreq, invFreq);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(style, dims, java.util.Arrays.hashCode(invFreq));
+    }
+
+    @Override
+    public String toString() {
+        return "Rope[" + style + ", " + dims + " dims]";
     }
 }

@@ -167,21 +167,32 @@ final class VectorMath {
         }
     }
 
-    /** gate[o+i] = silu(gate[o+i]) · up[o+i], silu(g) = g / (1 + e^-g); one masked loop, as in {@link #expShifted}. */
+    /**
+     * gate[o+i] = silu(gate[o+i]) · up[o+i], silu(g) = g / (1 + e^-g). Whole vectors, then the last
+     * n mod L elements one at a time by {@link #siluScalar}, which does each lane's operations in the same
+     * order and so gives the same bits: a masked step per vector costs twice the arithmetic under AVX2
+     * (masked stores), and a second vector call site for the tail was left out of line by the JIT.
+     */
     static void siluMul(float[] gate, float[] up, int o, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(S, gate, o + i, m);
-            silu(g).mul(FloatVector.fromArray(S, up, o + i, m)).intoArray(gate, o + i, m);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, gate, o + i);
+            silu(g).mul(FloatVector.fromArray(S, up, o + i)).intoArray(gate, o + i);
+        }
+        for (; i < n; i++) {
+            gate[o + i] = siluScalar(gate[o + i]) * up[o + i];
         }
     }
 
     /** As {@link #siluMul} with gelu (tanh approximation, in PyTorch's order of operations) for silu. */
     static void geluTanhMul(float[] gate, float[] up, int o, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(S, gate, o + i, m);
-            geluTanh(g).mul(FloatVector.fromArray(S, up, o + i, m)).intoArray(gate, o + i, m);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, gate, o + i);
+            geluTanh(g).mul(FloatVector.fromArray(S, up, o + i)).intoArray(gate, o + i);
+        }
+        for (; i < n; i++) {
+            gate[o + i] = geluTanhScalar(gate[o + i]) * up[o + i];
         }
     }
 
@@ -197,5 +208,34 @@ final class VectorMath {
 
     private static FloatVector silu(FloatVector g) {
         return g.div(exp(g.neg()).add(1f));
+    }
+
+    /** One lane of {@link #exp}: the same operations in the same order, so the same bits. */
+    static float expScalar(float x) {
+        x = Math.min(Math.max(x, -87f), 88f);
+        float t = Math.fma(x, 1.44269504088896341f, 12582912f);
+        float n = t - 12582912f;
+        float r = Math.fma(n, -0.693359375f, x);
+        r = Math.fma(n, 2.12194440e-4f, r);
+        float p = Math.fma(r, 1.9875691500e-4f, 1.3981999507e-3f);
+        p = Math.fma(p, r, 8.3334519073e-3f);
+        p = Math.fma(p, r, 4.1665795894e-2f);
+        p = Math.fma(p, r, 1.6666665459e-1f);
+        p = Math.fma(p, r, 5.0000001201e-1f);
+        float y = Math.fma(p, r * r, r) + 1f;
+        int pow2 = (Float.floatToRawIntBits(t) - (0x4B400000 - 127)) << 23;
+        return y * Float.intBitsToFloat(pow2);
+    }
+
+    /** One lane of {@link #silu}. */
+    private static float siluScalar(float g) {
+        return g / (expScalar(-g) + 1f);
+    }
+
+    /** One lane of {@link #geluTanh}. */
+    private static float geluTanhScalar(float x) {
+        float inner = (x * x * x * GELU_KAPPA + x) * GELU_BETA;
+        float onePlusTanh = 2f - 2f / (expScalar(inner * 2f) + 1f);
+        return x * 0.5f * onePlusTanh;
     }
 }

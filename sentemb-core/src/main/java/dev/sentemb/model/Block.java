@@ -16,6 +16,14 @@ interface Block {
      */
     void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws);
 
+    /**
+     * {@link #forward} for a reader of each sequence's last token alone: attention as usual (every row's keys,
+     * values and context, since the last token attends to them all), everything after it for the sequences'
+     * last rows only. Returns those rows' output [sequences × d], the same bits {@link #forward} gives them;
+     * x is left as the input or partly updated, and must not be read again.
+     */
+    float[] forwardLastRows(Kernels kernels, float[] x, PackedBatch batch, int layer, Workspace ws);
+
     /** What a training forward keeps for its backward. */
     interface Saved {}
 

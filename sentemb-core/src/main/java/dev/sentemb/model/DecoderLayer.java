@@ -23,6 +23,20 @@ public record DecoderLayer(RmsNorm attentionNorm, GroupedQueryAttention attentio
         kernels.add(x, m, x.length);
     }
 
+    @Override
+    public float[] forwardLastRows(Kernels kernels, float[] x, PackedBatch batch, int layer, Workspace ws) {
+        int rows = batch.tokenCount();
+        int n = batch.sequenceCount();
+        float[] h = attentionNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length));
+        float[] a = attention.forwardLastRows(kernels, h, batch, layer, ws);
+        float[] xs = batch.lastRows(x, x.length / rows); // [sequences × d]
+        kernels.add(xs, a, xs.length);
+        h = mlpNorm.apply(kernels, xs, n, ws.get(Workspace.Buffer.NORMED, xs.length));
+        float[] m = mlp.forward(kernels, h, n, ws);
+        kernels.add(xs, m, xs.length);
+        return xs;
+    }
+
     /** A training forward's keepings: the stream before each sub-block (the norms' inputs; the normalised values live on in the projections' keepings) and the sub-blocks'. */
     record Saved(float[] xIn, GroupedQueryAttention.Saved attention, float[] xMid, GatedMlp.Saved mlp) implements Block.Saved {}
 

@@ -163,16 +163,32 @@ abstract class DecoderStack implements TransformerModel {
         if (view != null) {
             pass.hook().afterLayer(0, view);
         }
+        // a reader of the last tokens alone: the last block runs its attention for every row, the rest for those
+        // rows only (a prefix being cached keeps every row: its states' sum serves mean pooling)
+        boolean lastOnly = keep == null && pass.lastRowsOnly() && stop > 0;
+        float[] last = null;
         Workspace ws = workspaces.take();
         try {
             for (int i = 0; i < stop; i++) {
-                blocks.get(i).forward(kernels, x, batch, i, keep, ws);
+                if (lastOnly && i == stop - 1) {
+                    Block b = blocks.get(i);
+                    int layer = i;
+                    last = dev.sentemb.kernel.PackedMatrix.countedAsPassOf(rows, () -> b.forwardLastRows(kernels, x, batch, layer, ws));
+                } else {
+                    blocks.get(i).forward(kernels, x, batch, i, keep, ws);
+                }
                 if (view != null) {
                     pass.hook().afterLayer(i + 1, view);
                 }
             }
         } finally {
             workspaces.give(ws);
+        }
+        if (last != null) {
+            int n = batch.sequenceCount();
+            return stop < blocks.size()
+                    ? new PackedHidden(last, batch.offsets().clone(), config.dim(), batch.sides(), true)
+                    : new PackedHidden(finish(last, n), batch.offsets().clone(), outputDim(), batch.sides(), true);
         }
         if (stop < blocks.size()) {
             return new PackedHidden(x, batch.offsets().clone(), config.dim(), batch.sides());

@@ -29,6 +29,22 @@ public record Gemma3Layer(RmsNorm attentionNorm, GroupedQueryAttention attention
         kernels.add(x, m, x.length);
     }
 
+    @Override
+    public float[] forwardLastRows(Kernels kernels, float[] x, PackedBatch batch, int layer, Workspace ws) {
+        int rows = batch.tokenCount();
+        int n = batch.sequenceCount();
+        float[] h = attentionNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length));
+        float[] a = attention.forwardLastRows(kernels, h, batch, layer, ws);
+        kernels.rmsNorm(a, n, postAttentionNorm.weight(), postAttentionNorm.eps(), a);
+        float[] xs = batch.lastRows(x, x.length / rows); // [sequences × d]
+        kernels.add(xs, a, xs.length);
+        h = mlpNorm.apply(kernels, xs, n, ws.get(Workspace.Buffer.NORMED, xs.length));
+        float[] m = mlp.forward(kernels, h, n, ws);
+        kernels.rmsNorm(m, n, postMlpNorm.weight(), postMlpNorm.eps(), m);
+        kernels.add(xs, m, xs.length);
+        return xs;
+    }
+
     /**
      * A training forward's keepings: the stream before each sub-block, each sub-block's output before its
      * post-norm, and the sub-blocks'.

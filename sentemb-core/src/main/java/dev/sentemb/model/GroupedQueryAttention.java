@@ -40,6 +40,23 @@ public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, 
      */
     float[] forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
         int rows = batch.tokenCount();
+        float[] context = context(kernels, x, batch, layer, keep, ws);
+        return wo.forward(kernels, context, rows, ws.get(Workspace.Buffer.PROJECTED, rows * wo.out())); // [T × d]
+    }
+
+    /**
+     * {@link #forward} for each sequence's last row alone: every row's keys, values and context (the last row
+     * attends to them all), then the output projection of the last rows: [sequences × d], a new array.
+     */
+    float[] forwardLastRows(Kernels kernels, float[] x, PackedBatch batch, int layer, Workspace ws) {
+        float[] context = batch.lastRows(context(kernels, x, batch, layer, null, ws), shape.qWidth());
+        int n = batch.sequenceCount();
+        return wo.forward(kernels, context, n, new float[n * wo.out()]);
+    }
+
+    /** The attention's concatenated head outputs [T × heads·headDim] before the output projection (a workspace buffer). */
+    private float[] context(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
+        int rows = batch.tokenCount();
         int kvSize = rows * shape.kvWidth();
         float[] q = ws.get(Workspace.Buffer.Q, rows * shape.qWidth()); // [T × heads·headDim]
         float[] k = keep != null ? new float[kvSize] : ws.get(Workspace.Buffer.K, kvSize); // [T × kvHeads·headDim]
@@ -57,7 +74,7 @@ public record GroupedQueryAttention(Linear wq, Linear wk, Linear wv, Linear wo, 
         float[] context = ws.get(Workspace.Buffer.CONTEXT, rows * shape.qWidth()); // [T × heads·headDim]
         kernels.attention(q, k, v, batch.offsets(), batch.past(layer), shape, context);
         batch.beforeOutputProjection(layer, context, shape.qWidth());
-        return wo.forward(kernels, context, rows, ws.get(Workspace.Buffer.PROJECTED, rows * wo.out())); // [T × d]
+        return context;
     }
 
     /**

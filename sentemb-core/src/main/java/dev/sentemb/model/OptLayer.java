@@ -22,6 +22,22 @@ record OptLayer(LayerNorm attentionNorm, Linear wq, Linear wk, Linear wv, Linear
     @Override
     public void forward(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
         int rows = batch.tokenCount();
+        float[] context = context(kernels, x, batch, layer, keep, ws);
+        afterAttention(kernels, x, rows, context, ws);
+    }
+
+    @Override
+    public float[] forwardLastRows(Kernels kernels, float[] x, PackedBatch batch, int layer, Workspace ws) {
+        int d = x.length / batch.tokenCount();
+        float[] context = batch.lastRows(context(kernels, x, batch, layer, null, ws), shape.qWidth());
+        float[] xs = batch.lastRows(x, d); // [sequences × d]
+        afterAttention(kernels, xs, batch.sequenceCount(), context, ws);
+        return xs;
+    }
+
+    /** The attention's head outputs [T × heads·headDim] before the output projection (a workspace buffer). */
+    private float[] context(Kernels kernels, float[] x, PackedBatch batch, int layer, List<KvPrefix> keep, Workspace ws) {
+        int rows = batch.tokenCount();
         float[] h = preNorm ? attentionNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length)) : x;
         float[] q = ws.get(Workspace.Buffer.Q, rows * shape.qWidth());
         int kvSize = rows * shape.kvWidth();
@@ -34,15 +50,21 @@ record OptLayer(LayerNorm attentionNorm, Linear wq, Linear wk, Linear wv, Linear
         float[] context = ws.get(Workspace.Buffer.CONTEXT, rows * shape.qWidth());
         kernels.attention(q, k, v, batch.offsets(), batch.past(layer), shape, context);
         batch.beforeOutputProjection(layer, context, shape.qWidth());
-        kernels.add(x, wo.forward(kernels, context, rows, ws.get(Workspace.Buffer.PROJECTED, x.length)), x.length);
+        return context;
+    }
+
+    /** The rest of the block on {@code rows} rows of the stream x [rows × d] and their attention context. */
+    private void afterAttention(Kernels kernels, float[] x, int rows, float[] context, Workspace ws) {
+        int xs = rows * wo.out();
+        kernels.add(x, wo.forward(kernels, context, rows, ws.get(Workspace.Buffer.PROJECTED, xs)), xs);
         if (!preNorm) {
             kernels.layerNorm(x, rows, attentionNorm.weight(), attentionNorm.bias(), attentionNorm.eps(), x);
         }
-        h = preNorm ? mlpNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, x.length)) : x;
+        float[] h = preNorm ? mlpNorm.apply(kernels, x, rows, ws.get(Workspace.Buffer.NORMED, xs)) : x;
         int width = rows * fc1.out();
         float[] f = fc1.forward(kernels, h, rows, ws.get(Workspace.Buffer.GATE, width));
         kernels.relu(f, width);
-        kernels.add(x, fc2.forward(kernels, f, rows, ws.get(Workspace.Buffer.MLP_OUT, x.length)), x.length);
+        kernels.add(x, fc2.forward(kernels, f, rows, ws.get(Workspace.Buffer.MLP_OUT, xs)), xs);
         if (!preNorm) {
             kernels.layerNorm(x, rows, mlpNorm.weight(), mlpNorm.bias(), mlpNorm.eps(), x);
         }

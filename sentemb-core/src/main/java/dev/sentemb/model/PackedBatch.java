@@ -116,6 +116,16 @@ public final class PackedBatch {
         return positions;
     }
 
+    /** Each sequence's last row of {@code m} [T × width], in order: a new [sequences × width]. */
+    float[] lastRows(float[] m, int width) {
+        int n = sequenceCount();
+        float[] out = new float[n * width];
+        for (int s = 0; s < n; s++) {
+            System.arraycopy(m, (offsets[s + 1] - 1) * width, out, s * width, width);
+        }
+        return out;
+    }
+
     /** Rows for ids past the embedding table, or null. Shared, do not modify. */
     float[][] addedTokens() {
         return added;

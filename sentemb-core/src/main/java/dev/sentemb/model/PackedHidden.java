@@ -6,11 +6,20 @@ import java.util.Arrays;
  * Final-norm hidden states of a packed batch ({@code hidden_states[-1]} in Hugging Face terms):
  * {@code hidden} is [T × dim] row-major and sequence i owns rows offsets[i] .. offsets[i+1]-1; {@code sides}
  * holds each sequence's side vector as the pass's hook left it (entries null without one).
+ *
+ * <p>With {@code lastOnly} the pass computed each sequence's last token alone (a last-token reader, see
+ * {@link PassOptions#lastTokenOnly}): {@code hidden} is [sequences × dim], row i the last token of sequence i,
+ * and the offsets still give the sequences' lengths. Reading any other row, or a mean, then fails rather than
+ * return a state that was never finished.
  */
-public record PackedHidden(float[] hidden, int[] offsets, int dim, float[][] sides) {
+public record PackedHidden(float[] hidden, int[] offsets, int dim, float[][] sides, boolean lastOnly) {
 
     public PackedHidden(float[] hidden, int[] offsets, int dim) {
         this(hidden, offsets, dim, new float[offsets.length - 1][]);
+    }
+
+    public PackedHidden(float[] hidden, int[] offsets, int dim, float[][] sides) {
+        this(hidden, offsets, dim, sides, false);
     }
 
     /** Sequence {@code sequence}'s side vector, or null. */
@@ -29,6 +38,12 @@ public record PackedHidden(float[] hidden, int[] offsets, int dim, float[][] sid
     /** The hidden state of token {@code token} of sequence {@code sequence}, a copy. */
     public float[] row(int sequence, int token) {
         java.util.Objects.checkIndex(token, length(sequence));
+        if (lastOnly) {
+            if (token != length(sequence) - 1) {
+                throw onlyLast("token " + token + " of " + length(sequence));
+            }
+            return Arrays.copyOfRange(hidden, sequence * dim, (sequence + 1) * dim);
+        }
         int from = (offsets[sequence] + token) * dim;
         return Arrays.copyOfRange(hidden, from, from + dim);
     }
@@ -63,6 +78,9 @@ public record PackedHidden(float[] hidden, int[] offsets, int dim, float[][] sid
 
     /** The sequence's rows summed in double, in order, continuing from {@code start} (null: zeros). */
     public double[] sumOf(int sequence, double[] start) {
+        if (lastOnly) {
+            throw onlyLast("the sum of sequence " + sequence + "'s rows");
+        }
         double[] sum = start == null ? new double[dim] : start.clone();
         for (int t = offsets[sequence]; t < offsets[sequence + 1]; t++) {
             for (int i = 0; i < dim; i++) {
@@ -74,6 +92,9 @@ public record PackedHidden(float[] hidden, int[] offsets, int dim, float[][] sid
 
     /** The same states without the first {@code n} rows of every sequence (each must be longer than n). */
     public PackedHidden dropLeading(int n) {
+        if (lastOnly) {
+            throw onlyLast("rows after the first " + n);
+        }
         int[] kept = new int[offsets.length];
         float[] rows = new float[(offsets[offsets.length - 1] - n * sequenceCount()) * dim];
         for (int s = 0; s < sequenceCount(); s++) {
@@ -84,5 +105,10 @@ public record PackedHidden(float[] hidden, int[] offsets, int dim, float[][] sid
             System.arraycopy(hidden, (offsets[s] + n) * dim, rows, kept[s] * dim, (length(s) - n) * dim);
         }
         return new PackedHidden(rows, kept, dim, sides);
+    }
+
+    private static IllegalStateException onlyLast(String what) {
+        return new IllegalStateException("this pass computed each prompt's last token alone (options for last-token "
+                + "pooling), so " + what + " is not available; run it with options that keep every token");
     }
 }

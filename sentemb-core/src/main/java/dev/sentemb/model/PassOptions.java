@@ -9,22 +9,36 @@ package dev.sentemb.model;
  * PretCoT and Knowledge Enhancement read). A pass that stops at an earlier layer computes only the blocks
  * before it.
  *
+ * <p>A pass whose reader needs only each sequence's last token ({@code lastTokenOnly}: last-token pooling)
+ * computes the last block it runs, after that block's attention, for those tokens alone: every token's keys
+ * and values are still needed, its own output projection, MLP and norms are not. On the paper's read-out that
+ * is most of one layer's work for every token but the last (the same bits for the tokens kept, since every
+ * row is computed independently of the others). Its {@link PackedHidden} then holds the last rows only.
+ *
  * <p>Equal options (the same hook and added-token objects) may share a pass and a cached prefix.
  *
- * @param outputLayer 0 .. layers, or -1 .. -(layers + 1) from the end ({@link #FINAL_LAYER}: the last)
- * @param hook        called after each block, or null
- * @param addedTokens embedding rows of tokens added to the vocabulary for this pass (id = vocabulary size + i,
- *                    the way a resized embedding matrix holds them), or null
+ * @param outputLayer   0 .. layers, or -1 .. -(layers + 1) from the end ({@link #FINAL_LAYER}: the last)
+ * @param hook          called after each block, or null
+ * @param addedTokens   embedding rows of tokens added to the vocabulary for this pass (id = vocabulary size + i,
+ *                      the way a resized embedding matrix holds them), or null
+ * @param lastTokenOnly the pass's reader reads each sequence's last token alone (ignored with a hook, which may
+ *                      read any row)
  */
-public record PassOptions(int outputLayer, LayerHook hook, float[][] addedTokens) {
+public record PassOptions(int outputLayer, LayerHook hook, float[][] addedTokens, boolean lastTokenOnly) {
     public PassOptions(int outputLayer, LayerHook hook) {
-        this(outputLayer, hook, null);
+        this(outputLayer, hook, null, false);
+    }
+
+    public PassOptions(int outputLayer, LayerHook hook, float[][] addedTokens) {
+        this(outputLayer, hook, addedTokens, false);
     }
 
     /** The final norm's output, whatever the model's depth. */
     public static final int FINAL_LAYER = -1;
-    /** The paper's read-out: {@code hidden_states[-1]}, no hook. */
+    /** The paper's read-out: {@code hidden_states[-1]}, no hook, every token's state. */
     public static final PassOptions FINAL = new PassOptions(FINAL_LAYER, null);
+    /** The paper's read-out for last-token pooling: {@code hidden_states[-1]} of each sequence's last token. */
+    public static final PassOptions FINAL_LAST_TOKEN = new PassOptions(FINAL_LAYER, null, null, true);
 
     public PassOptions {
         checkLayer(outputLayer);
@@ -43,6 +57,16 @@ public record PassOptions(int outputLayer, LayerHook hook, float[][] addedTokens
     /** The hidden states of layer {@code layer} (HF's hidden_states index), no hook. */
     public static PassOptions layer(int layer) {
         return new PassOptions(layer, null);
+    }
+
+    /** Layer {@code layer}'s state of each sequence's last token, no hook. */
+    public static PassOptions lastToken(int layer) {
+        return layer == FINAL_LAYER ? FINAL_LAST_TOKEN : new PassOptions(layer, null, null, true);
+    }
+
+    /** Whether a pass with these options may compute its last block for the last tokens alone. */
+    boolean lastRowsOnly() {
+        return lastTokenOnly && hook == null;
     }
 
     /** The output layer on a model of {@code layers} blocks (0 .. layers): layers for {@link #FINAL_LAYER}, layers + 1 + i for i < 0. */

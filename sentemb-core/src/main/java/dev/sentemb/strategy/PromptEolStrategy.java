@@ -56,6 +56,9 @@ public record PromptEolStrategy(PromptTemplate template, Pooling pooling, int la
 
     @Override
     public PassOptions pass() {
+        if (pooling == Pooling.LAST) {
+            return PassOptions.lastToken(layer);
+        }
         return layer == PassOptions.FINAL_LAYER ? PassOptions.FINAL : PassOptions.layer(layer);
     }
 

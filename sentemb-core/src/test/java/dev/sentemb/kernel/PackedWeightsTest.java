@@ -49,6 +49,17 @@ class PackedWeightsTest {
                 kernels.matmul(xBig, rows, lazy, out);
                 assertArrayEquals(java.util.Arrays.copyOf(streamed, rows * n), out, rows + " rows from packed panels");
             }
+            // a large pass's last rows alone (few rows, counted at the pass's size): never packed
+            PackedMatrix lastRows = PackedMatrix.lazy(new DenseMatrix(w, n, k));
+            for (int i = 0; i < 20; i++) {
+                float[] few = new float[small * n];
+                PackedMatrix.countedAsPassOf(big, () -> {
+                    kernels.matmul(xBig, small, lastRows, few);
+                    return null;
+                });
+                assertArrayEquals(java.util.Arrays.copyOf(streamed, small * n), few, "last rows of a large pass " + (i + 1));
+            }
+            assertEquals(0, lastRows.byteSize(), "a large pass's few last rows never pack");
             PackedMatrix eager = PackedMatrix.of(new DenseMatrix(w, n, k));
             float[] out = new float[big * n];
             kernels.matmul(xBig, big, eager, out);

@@ -88,6 +88,87 @@ class RowOpsTest {
         }
     }
 
+    /**
+     * An element gives the same bits whether it falls in a whole vector or in the scalar tail: each gated
+     * activation over a row whose length is a multiple of the vector against the same values one at a time
+     * (all tail), on values across exp's clamp and signed zeros.
+     */
+    @Test
+    void gatedActivationsTailGivesTheVectorBits() {
+        int l = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        int n = 40 * l;
+        Random r = new Random(13);
+        float[] g = new float[n];
+        float[] u = new float[n];
+        for (int i = 0; i < n; i++) {
+            g[i] = switch (i % 10) {
+                case 0 -> 0f;
+                case 1 -> -0f;
+                case 2 -> 100f * (r.nextFloat() - 0.5f);
+                case 3 -> 1e-40f;
+                default -> (float) r.nextGaussian() * 4f;
+            };
+            u[i] = (float) r.nextGaussian();
+        }
+        for (int which = 0; which < 2; which++) {
+            float[] whole = g.clone();
+            float[] single = g.clone();
+            if (which == 0) {
+                VectorMath.siluMul(whole, u, 0, n);
+            } else {
+                VectorMath.geluTanhMul(whole, u, 0, n);
+            }
+            for (int i = 0; i < n; i++) {
+                if (which == 0) {
+                    VectorMath.siluMul(single, u, i, 1);
+                } else {
+                    VectorMath.geluTanhMul(single, u, i, 1);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToRawIntBits(whole[i]), Float.floatToRawIntBits(single[i]),
+                        (which == 0 ? "silu" : "gelu") + " at " + g[i]);
+            }
+        }
+    }
+
+    /** The cached cos/sin table gives the bits of the fp32 angle computed per row, while it grows and past its cap. */
+    @Test
+    void ropeTableGivesTheBitsOfThePerRowAngles() {
+        int heads = 3, hd = 16;
+        int[] pos = {0, 1, 63, 64, 65, 200, 5000, Rope.MAX_TABLE_POSITIONS - 1, Rope.MAX_TABLE_POSITIONS, 40000, 7};
+        int rows = pos.length;
+        float[] x = MatmulTest.random(new Random(5), rows * heads * hd);
+        for (RopeStyle style : RopeStyle.values()) {
+            Rope rope = Rope.of(style, hd, 10000f, 1f, null);
+            float[] inv = rope.invFreq();
+            for (int[] order : new int[][] {pos, {7, 3, 1, 0, 2, 9, 1, 1, 100, 5, 4}}) { // a fresh table grows in steps
+                for (float sign : new float[] {1f, -1f}) {
+                    float[] y = x.clone();
+                    if (sign == 1f) {
+                        rope.apply(y, 0, rows, heads, hd, order);
+                    } else {
+                        rope.applyTransposed(y, 0, rows, heads, hd, order);
+                    }
+                    for (int t = 0; t < rows; t++) {
+                        for (int h = 0; h < heads; h++) {
+                            int base = (t * heads + h) * hd;
+                            for (int i = 0; i < hd / 2; i++) {
+                                float angle = (float) order[t] * inv[i];
+                                float c = (float) Math.cos(angle);
+                                float s = sign * (float) Math.sin(angle);
+                                int a = style == RopeStyle.NORM ? base + 2 * i : base + i;
+                                int b = style == RopeStyle.NORM ? a + 1 : a + hd / 2;
+                                assertEquals(Float.floatToRawIntBits(x[a] * c - x[b] * s), Float.floatToRawIntBits(y[a]), style + " pos " + order[t]);
+                                assertEquals(Float.floatToRawIntBits(x[b] * c + x[a] * s), Float.floatToRawIntBits(y[b]), style + " pos " + order[t]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void polynomialExpIsWithinThreeUlpOverTheNormalRange() {
         int l = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();

@@ -83,6 +83,46 @@ class LayerChoiceTest {
         }
     }
 
+    /**
+     * A pass for a last-token reader computes its last block after attention for the last rows alone: at every
+     * output layer, with and without a cached prefix, it gives bit for bit the last tokens' states of a pass that
+     * keeps every row, and refuses to serve any other row or a mean.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"opt", "opt-proj", "llama", "qwen2", "gemma3"})
+    void aLastTokenPassGivesTheLastStatesOfAFullPass(String name) {
+        HfFixture f = HfFixture.load(name);
+        try (Kernels kernels = Kernels.vector(2); HfCheckpoint ckpt = HfCheckpoint.open(f.dir());
+             TransformerModel m = HfModels.load(ckpt, kernels, false, null)) {
+            int layers = m.config().layers();
+            int[] prefix = f.ids().get(0);
+            List<int[]> prompts = behind(prefix, f.ids());
+            List<int[]> suffixes = f.ids();
+            for (int layer : new int[] {PassOptions.FINAL_LAYER, -2, 1, layers}) {
+                PassOptions full = PassOptions.layer(layer);
+                PassOptions last = PassOptions.lastToken(layer);
+                PackedHidden whole = m.forward(prompts, null, full);
+                PackedHidden lastOnly = m.forward(prompts, null, last);
+                CachedPrefix cached = m.prefill(prefix, last);
+                PackedHidden after = m.forward(suffixes, cached, last);
+                for (int s = 0; s < prompts.size(); s++) {
+                    assertArrayEquals(whole.lastToken(s), lastOnly.lastToken(s), name + " layer " + layer + " prompt " + s);
+                    assertArrayEquals(whole.lastToken(s), after.lastToken(s), name + " layer " + layer + " prompt " + s + " after the prefix");
+                    assertEquals(whole.length(s), lastOnly.length(s), "the sequences keep their lengths");
+                    PromptStates ps = new PromptStates(lastOnly, s, null);
+                    assertArrayEquals(whole.lastToken(s), ps.last());
+                    assertThrows(IllegalStateException.class, ps::mean, "no mean from the last rows");
+                    assertThrows(IllegalStateException.class, () -> ps.row(0), "no other row");
+                }
+                assertThrows(IllegalStateException.class, () -> lastOnly.dropLeading(1));
+            }
+            // with a hook every row is computed (the hook may read any of them)
+            PackedHidden hooked = m.forward(prompts, null, new PassOptions(PassOptions.FINAL_LAYER, (l, st) -> { }, null, true));
+            assertFalse(hooked.lastOnly());
+            assertArrayEquals(m.forward(prompts).row(1, 0), hooked.row(1, 0));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"opt", "llama", "gemma3"})
     void aHookThatWritesChangesOnlyWhatFollowsFromTheRowItWrote(String name) {
