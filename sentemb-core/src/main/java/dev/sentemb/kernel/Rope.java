@@ -14,7 +14,7 @@ import java.util.Objects;
  * the per-row computation gives, so the rotated bits do not change.
  */
 public final class Rope {
-    /** Positions at or past this are rotated without the table (a 256-wide head: 4 MB of table here). */
+    /** Positions at or past this are rotated without the table (at the cap, a 256-wide head's cos and sin take 8 MB). */
     static final int MAX_TABLE_POSITIONS = 1 << 13;
 
     private final RopeStyle style;
