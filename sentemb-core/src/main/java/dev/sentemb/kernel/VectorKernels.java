@@ -122,10 +122,19 @@ final class VectorKernels implements Kernels {
         void run(int from, int to);
     }
 
-    /** Splits [0, rows) into chunks of about CHUNK_ELEMENTS elements and runs them in parallel. */
+    /**
+     * Splits [0, rows) into chunks of about CHUNK_ELEMENTS elements and runs them in parallel; two chunks or
+     * fewer run on the caller alone. A small pass (~100 rows: concurrent one-sentence callers) has norms, residual
+     * adds and rotations of two chunks, ~10 µs of work, and the caller waited longer for the other thread's chunk
+     * than the chunk took (JFR: ~40 µs a norm on average, the worker's core shared with other tenants).
+     */
     private void forRows(int rows, int width, RowRange body) {
         int perChunk = Math.max(1, CHUNK_ELEMENTS / Math.max(1, width));
         int chunks = (rows + perChunk - 1) / perChunk;
+        if (chunks <= 2) {
+            body.run(0, rows);
+            return;
+        }
         parallel.forEach(chunks, c -> body.run(c * perChunk, Math.min(rows, (c + 1) * perChunk)));
     }
 }
