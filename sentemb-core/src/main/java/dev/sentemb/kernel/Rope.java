@@ -85,31 +85,33 @@ public final class Rope {
             maxPos = Math.max(maxPos, positions[t]);
         }
         Table tab = tableFor(maxPos);
-        float[] cos = new float[half];
-        float[] sin = new float[half];
+        float[] ownCos = null, ownSin = null; // a row past the table's positions
         int width = heads * headDim;
         for (int t = rowFrom; t < rowTo; t++) {
             int pos = positions[t];
-            if (pos >= 0 && pos < tab.positions) {
-                System.arraycopy(tab.cos, pos * half, cos, 0, half);
-                System.arraycopy(tab.sin, pos * half, sin, 0, half);
-            } else {
-                angles(pos, cos, sin, 0);
-            }
-            if (sign != 1f) {
-                for (int i = 0; i < half; i++) {
-                    sin[i] = sign * sin[i];
+            float[] cos = tab.cos, sin = tab.sin;
+            int c0 = pos * half;
+            if (pos < 0 || pos >= tab.positions) {
+                if (ownCos == null) {
+                    ownCos = new float[half];
+                    ownSin = new float[half];
                 }
+                angles(pos, ownCos, ownSin, 0);
+                cos = ownCos;
+                sin = ownSin;
+                c0 = 0;
             }
             for (int h = 0; h < heads; h++) {
                 int base = t * width + h * headDim;
                 for (int i = 0; i < half; i++) {
                     int i0 = style == RopeStyle.NORM ? base + 2 * i : base + i;
                     int i1 = style == RopeStyle.NORM ? i0 + 1 : i0 + half;
+                    float c = cos[c0 + i];
+                    float sn = sign * sin[c0 + i]; // ±1 times: exact
                     float a = x[i0];
                     float b = x[i1];
-                    x[i0] = a * cos[i] - b * sin[i];
-                    x[i1] = b * cos[i] + a * sin[i];
+                    x[i0] = a * c - b * sn;
+                    x[i1] = b * c + a * sn;
                 }
             }
         }

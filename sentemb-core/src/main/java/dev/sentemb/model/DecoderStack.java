@@ -2,6 +2,7 @@ package dev.sentemb.model;
 
 import dev.sentemb.kernel.Kernels;
 import dev.sentemb.kernel.KvPrefix;
+import dev.sentemb.kernel.PackedMatrix;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -173,7 +174,7 @@ abstract class DecoderStack implements TransformerModel {
                 if (lastOnly && i == stop - 1) {
                     Block b = blocks.get(i);
                     int layer = i;
-                    last = dev.sentemb.kernel.PackedMatrix.countedAsPassOf(rows, () -> b.forwardLastRows(kernels, x, batch, layer, ws));
+                    last = PackedMatrix.countedAsPassOf(rows, () -> b.forwardLastRows(kernels, x, batch, layer, ws));
                 } else {
                     blocks.get(i).forward(kernels, x, batch, i, keep, ws);
                 }
@@ -201,7 +202,7 @@ abstract class DecoderStack implements TransformerModel {
         long sum = 0;
         for (Block b : blocks) {
             for (Linear l : b.linears()) {
-                if (l.weight() instanceof dev.sentemb.kernel.PackedMatrix p) {
+                if (l.weight() instanceof PackedMatrix p) {
                     sum += p.byteSize();
                 }
             }
